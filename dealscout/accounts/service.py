@@ -1,0 +1,165 @@
+"""Workspaces, users and accounts, with the visibility rules of each role.
+
+Reps see the accounts they own; managers and admins see their whole workspace. Another
+workspace's objects are never visible: their ids answer NotFound, not Forbidden.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from dealscout.accounts.models import Account, User, Workspace
+from dealscout.accounts.schemas import AccountCreate, AccountUpdate, UserCreate, UserUpdate
+from dealscout.core.errors import BadInput, Forbidden, NotFound
+
+DEFAULT_WORKSPACE = "default"
+
+
+def get_or_create_workspace(session: Session, name: str = DEFAULT_WORKSPACE) -> Workspace:
+    workspace = session.scalar(select(Workspace).where(Workspace.name == name))
+    if workspace is None:
+        workspace = Workspace(name=name, profile={}, queue_weights={})
+        session.add(workspace)
+        session.flush()
+    return workspace
+
+
+def find_workspace(session: Session, name: str) -> Workspace:
+    workspace = session.scalar(select(Workspace).where(Workspace.name == name))
+    if workspace is None:
+        raise NotFound(f"unknown workspace {name!r}")
+    return workspace
+
+
+def sees_whole_workspace(user: User) -> bool:
+    return user.role in ("manager", "admin")
+
+
+def require_role(user: User, *roles: str) -> None:
+    if user.role not in roles:
+        raise Forbidden(f"this needs the role {' or '.join(roles)}")
+
+
+# --- users -------------------------------------------------------------------------------
+
+
+def find_user_by_email(session: Session, workspace_id: int, email: str) -> User | None:
+    return session.scalar(
+        select(User).where(User.workspace_id == workspace_id, User.email == email.strip().lower())
+    )
+
+
+def create_user(session: Session, workspace_id: int, data: UserCreate) -> User:
+    if find_user_by_email(session, workspace_id, data.email):
+        raise BadInput(f"user {data.email} already exists")
+    user = User(workspace_id=workspace_id, email=data.email, name=data.name, role=data.role)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def get_user(session: Session, workspace_id: int, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None or user.workspace_id != workspace_id:
+        raise NotFound(f"user {user_id} not found")
+    return user
+
+
+def list_users(session: Session, workspace_id: int) -> list[User]:
+    return list(session.scalars(select(User).where(User.workspace_id == workspace_id).order_by(User.id)))
+
+
+def update_user(session: Session, workspace_id: int, user_id: int, data: UserUpdate) -> User:
+    user = get_user(session, workspace_id, user_id)
+    for field, value in data.model_dump(exclude_none=True).items():
+        setattr(user, field, value)
+    return user
+
+
+def delete_user(session: Session, workspace_id: int, user_id: int) -> None:
+    session.delete(get_user(session, workspace_id, user_id))
+
+
+def first_admin(session: Session, workspace_id: int) -> User | None:
+    return session.scalar(
+        select(User).where(User.workspace_id == workspace_id, User.role == "admin").order_by(User.id)
+    )
+
+
+# --- accounts ----------------------------------------------------------------------------
+
+
+def visible_accounts_query(user: User):  # type: ignore[no-untyped-def]
+    query = select(Account).where(Account.workspace_id == user.workspace_id)
+    if not sees_whole_workspace(user):
+        query = query.where(Account.owner_id == user.id)
+    return query
+
+
+def list_accounts(session: Session, user: User, *, limit: int = 100, offset: int = 0) -> list[Account]:
+    query = visible_accounts_query(user).order_by(Account.name).limit(limit).offset(offset)
+    return list(session.scalars(query))
+
+
+def get_account(session: Session, user: User, account_id: int) -> Account:
+    account = session.get(Account, account_id)
+    visible = account is not None and account.workspace_id == user.workspace_id
+    if visible and not sees_whole_workspace(user):
+        visible = account is not None and account.owner_id == user.id
+    if not visible or account is None:
+        raise NotFound(f"account {account_id} not found")
+    return account
+
+
+def find_account(session: Session, workspace_id: int, name_or_id: str) -> Account:
+    """Resolve a CLI ``ACCOUNT`` argument: an id, or a name (case-insensitive)."""
+    query = select(Account).where(Account.workspace_id == workspace_id)
+    conditions = [Account.name.ilike(name_or_id.strip())]
+    if name_or_id.strip().isdigit():
+        conditions.append(Account.id == int(name_or_id))
+    account = session.scalar(query.where(or_(*conditions)).order_by(Account.id))
+    if account is None:
+        raise NotFound(f"unknown account {name_or_id!r}")
+    return account
+
+
+def _owner_id(session: Session, workspace_id: int, owner_email: str | None) -> int | None:
+    if not owner_email:
+        return None
+    owner = find_user_by_email(session, workspace_id, owner_email)
+    if owner is None:
+        raise BadInput(f"unknown owner {owner_email!r}")
+    return owner.id
+
+
+def create_account(session: Session, user: User, data: AccountCreate) -> Account:
+    existing = session.scalar(
+        select(Account).where(Account.workspace_id == user.workspace_id, Account.name == data.name)
+    )
+    if existing is not None:
+        raise BadInput(f"account {data.name!r} already exists")
+    owner_id = _owner_id(session, user.workspace_id, data.owner_email)
+    if owner_id is None and user.role == "rep":
+        owner_id = user.id
+    fields = data.model_dump(exclude={"owner_email"})
+    account = Account(workspace_id=user.workspace_id, owner_id=owner_id, **fields)
+    session.add(account)
+    session.flush()
+    return account
+
+
+def update_account(session: Session, user: User, account_id: int, data: AccountUpdate) -> Account:
+    account = get_account(session, user, account_id)
+    changes = data.model_dump(exclude_unset=True, exclude={"owner_email"})
+    for field, value in changes.items():
+        setattr(account, field, value)
+    if data.owner_email is not None:
+        require_role(user, "manager", "admin")
+        account.owner_id = _owner_id(session, user.workspace_id, data.owner_email)
+    session.flush()
+    return account
+
+
+def delete_account(session: Session, user: User, account_id: int) -> None:
+    session.delete(get_account(session, user, account_id))

@@ -1,0 +1,35 @@
+"""Translate domain errors into HTTP answers with a reason, never a traceback."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from dealscout.accounts.auth import Unauthorized
+from dealscout.core.errors import BadInput, DealscoutError, Forbidden, NotFound, Refused, Transient
+
+log = logging.getLogger(__name__)
+
+STATUS = {
+    Unauthorized: 401,
+    Forbidden: 403,
+    NotFound: 404,
+    BadInput: 422,
+    Refused: 422,
+    Transient: 503,
+}
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DealscoutError)
+    async def _domain_error(_request: Request, exc: DealscoutError) -> JSONResponse:
+        status = next((code for cls, code in STATUS.items() if isinstance(exc, cls)), 400)
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        return JSONResponse({"detail": str(exc)}, status_code=status, headers=headers)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error", exc_info=exc)
+        return JSONResponse({"detail": "internal error"}, status_code=500)

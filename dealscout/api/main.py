@@ -1,0 +1,26 @@
+"""The FastAPI application: every ``/v1`` route needs a bearer token."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+
+from dealscout import __version__
+from dealscout.api.errors import install_error_handlers
+from dealscout.api.routes import accounts, health, users
+from dealscout.core.config import Settings, get_settings
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    app = FastAPI(
+        title="dealscout",
+        version=__version__,
+        description="Account research and deal coaching for B2B sales teams.",
+    )
+    app.state.settings = settings or get_settings()
+    install_error_handlers(app)
+    app.include_router(health.router)
+    v1 = APIRouter(prefix="/v1")
+    for module in (accounts, users):
+        v1.include_router(module.router)
+    app.include_router(v1)
+    return app

@@ -1,0 +1,26 @@
+"""The ``dealscout`` console script: registers every command module."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from dealscout.cli import admin, demo, serve  # noqa: F401  (register commands)
+from dealscout.cli.app import app
+
+__all__ = ["app", "run"]
+
+
+def run() -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # the last resort: one line, never a traceback
+        sys.stderr.write(f"error: unexpected {type(exc).__name__}: {exc}\n")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,35 @@
+"""Printing helpers for CLI commands: JSON on stdout, one-line reasons on stderr."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any, NoReturn
+
+import typer
+from pydantic import BaseModel
+
+
+def to_jsonable(obj: Any) -> Any:
+    if isinstance(obj, BaseModel):
+        return obj.model_dump(mode="json")
+    return obj
+
+
+def emit_json(obj: Any) -> None:
+    """Print one JSON document (or one JSONL line) on stdout."""
+    sys.stdout.write(json.dumps(to_jsonable(obj), ensure_ascii=False, default=str) + "\n")
+    sys.stdout.flush()
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """Exit with a one-line reason on stderr (2 = bad input or refused, 1 = transient)."""
+    first_line = " ".join(str(message).split())
+    sys.stderr.write(f"error: {first_line}\n")
+    raise typer.Exit(code)
+
+
+def progress(message: str) -> None:
+    """Progress for long runs goes to stderr so stdout stays machine-readable."""
+    sys.stderr.write(message + "\n")
+    sys.stderr.flush()

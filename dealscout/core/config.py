@@ -1,0 +1,70 @@
+"""The one settings object. Nothing else in dealscout reads ``os.environ``."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", populate_by_name=True)
+
+    home: Path = Field(
+        default=Path("~/.dealscout"), validation_alias=AliasChoices("DEALSCOUT_HOME", "home")
+    )
+    database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
+    celery_broker_url: str | None = Field(default=None, validation_alias="CELERY_BROKER_URL")
+    chroma_host: str | None = Field(default=None, validation_alias="CHROMA_HOST")
+    chroma_port: int = Field(default=8000, validation_alias="CHROMA_PORT")
+    openai_base_url: str | None = Field(default=None, validation_alias="OPENAI_BASE_URL")
+    openai_api_key: str | None = Field(default=None, validation_alias="OPENAI_API_KEY")
+    llm_model: str = Field(default="gpt-4o-mini", validation_alias="DEALSCOUT_LLM_MODEL")
+    llm_timeout_s: float = Field(default=30.0, validation_alias="DEALSCOUT_LLM_TIMEOUT")
+    llm_max_retries: int = Field(default=2, validation_alias="DEALSCOUT_LLM_RETRIES")
+    llm_daily_token_cap: int = Field(default=200_000, validation_alias="DEALSCOUT_LLM_DAILY_TOKENS")
+    allow_private_urls: bool = Field(default=False, validation_alias="DEALSCOUT_ALLOW_PRIVATE_URLS")
+    fetch_max_bytes: int = Field(default=5 * 1024 * 1024, validation_alias="DEALSCOUT_FETCH_MAX_BYTES")
+    fetch_timeout_s: float = Field(default=15.0, validation_alias="DEALSCOUT_FETCH_TIMEOUT")
+    max_note_chars: int = Field(default=50_000, validation_alias="DEALSCOUT_MAX_NOTE_CHARS")
+    embedded_worker_threads: int = Field(default=2, validation_alias="DEALSCOUT_WORKER_THREADS")
+
+    @property
+    def home_dir(self) -> Path:
+        path = self.home.expanduser()
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        if self.database_url:
+            return normalize_database_url(self.database_url)
+        return f"sqlite:///{self.home_dir / 'dealscout.db'}"
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.home_dir / "chroma"
+
+    @property
+    def broker_url(self) -> str:
+        """Celery broker: the configured one, or a filesystem transport under the home folder."""
+        return self.celery_broker_url or "filesystem://"
+
+    @property
+    def llm_enabled(self) -> bool:
+        return bool(self.openai_api_key or self.openai_base_url)
+
+
+def normalize_database_url(url: str) -> str:
+    """Use psycopg 3 for plain ``postgresql://`` URLs (psycopg2 is not a dependency)."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,135 @@
+"""Exact and near-duplicate detection: canonical URLs, content hashes, MinHash + LSH."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+NUM_PERM = 128
+SHINGLE_WORDS = 5
+THRESHOLD = 0.5
+_SEED = 1
+_SCHEME = "affine32"  # pinned: signatures are stored, so the hash family must not drift
+_SIGNATURE_DTYPE = np.dtype("<u4")
+
+_TRACKING_PARAMS = {
+    "fbclid", "gclid", "dclid", "gclsrc", "msclkid", "yclid", "twclid", "igshid", "mc_cid",
+    "mc_eid", "ref", "ref_src", "ref_url", "referrer", "source", "_hsenc", "_hsmi", "mkt_tok",
+    "cmpid", "ncid", "sr_share", "spm", "s_cid", "wt.mc_id", "icid", "ito", "cid", "at_medium",
+    "at_campaign", "guccounter", "guce_referrer", "guce_referrer_sig", "share", "smid", "feature",
+    "__twitter_impression", "rss", "partner", "trk", "trkcampaign", "oly_enc_id", "oly_anon_id",
+}  # fmt: skip
+_TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_", "vero_", "ga_")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_WORD = re.compile(r"\w+")
+
+
+def canonical_url(url: str) -> str:
+    """One spelling per page: lowercase scheme/host, no ``www.``, fragment, tracking
+    parameters, default port or trailing slash; remaining query parameters sorted."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").rstrip(".")
+    host = host.removeprefix("www.")
+    if ":" in host:
+        host = f"[{host}]"
+    port = parts.port
+    netloc = host if port is None or _DEFAULT_PORTS.get(scheme) == port else f"{host}:{port}"
+    path = parts.path.rstrip("/")
+    query = sorted(
+        (key, value)
+        for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        if not _is_tracking(key)
+    )
+    return urlunsplit((scheme, netloc, path, urlencode(query), ""))
+
+
+def _is_tracking(key: str) -> bool:
+    key = key.lower()
+    return key in _TRACKING_PARAMS or key.startswith(_TRACKING_PREFIXES)
+
+
+def normalize_for_hash(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def content_hash(text: str) -> str:
+    """SHA-256 of the text with case and whitespace normalized (exact duplicates)."""
+    return hashlib.sha256(normalize_for_hash(text).encode("utf-8")).hexdigest()
+
+
+def shingles(text: str) -> set[bytes]:
+    words = _WORD.findall(normalize_for_hash(text))
+    if len(words) < SHINGLE_WORDS:
+        return {" ".join(words).encode()} if words else set()
+    return {
+        " ".join(words[i : i + SHINGLE_WORDS]).encode()
+        for i in range(len(words) - SHINGLE_WORDS + 1)
+    }
+
+
+def minhash(text: str) -> MinHash:
+    """MinHash of the text's 5-word shingles (128 permutations)."""
+    mh = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=_SCHEME)
+    mh.update_batch(list(shingles(text)))
+    return mh
+
+
+def signature_bytes(mh: MinHash) -> bytes:
+    """The signature as 512 little-endian bytes, for storage beside the item."""
+    return np.asarray(mh.hashvalues, dtype=_SIGNATURE_DTYPE).tobytes()
+
+
+def from_bytes(data: bytes) -> MinHash:
+    if len(data) != NUM_PERM * _SIGNATURE_DTYPE.itemsize:
+        raise ValueError(f"a signature has {NUM_PERM * _SIGNATURE_DTYPE.itemsize} bytes, got {len(data)}")
+    values = np.frombuffer(data, dtype=_SIGNATURE_DTYPE).astype(np.uint32)
+    return MinHash(num_perm=NUM_PERM, seed=_SEED, hashvalues=values, scheme=_SCHEME)
+
+
+class NearDuplicateIndex:
+    """LSH over MinHash signatures; ``query`` confirms candidates by estimated Jaccard."""
+
+    def __init__(self, threshold: float = THRESHOLD) -> None:
+        self.threshold = threshold
+        self._lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+        self._signatures: dict[str, MinHash] = {}
+
+    @classmethod
+    def from_signatures(cls, stored: Iterable[tuple[str, bytes]]) -> NearDuplicateIndex:
+        """Rebuild from ``(key, signature_bytes)`` pairs read back from the store."""
+        index = cls()
+        for key, data in stored:
+            index.add(key, from_bytes(data))
+        return index
+
+    def __len__(self) -> int:
+        return len(self._signatures)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._signatures
+
+    def add(self, key: str, mh: MinHash) -> None:
+        if key in self._signatures:
+            return
+        self._lsh.insert(key, mh)
+        self._signatures[key] = mh
+
+    def remove(self, key: str) -> None:
+        if self._signatures.pop(key, None) is not None:
+            self._lsh.remove(key)
+
+    def query(self, mh: MinHash) -> str | None:
+        """The most similar stored key with estimated Jaccard ≥ threshold, or None."""
+        best_key, best = None, self.threshold
+        for key in self._lsh.query(mh):
+            similarity = mh.jaccard(self._signatures[key])
+            if similarity >= best:
+                best_key, best = key, similarity
+        return best_key

@@ -1,0 +1,269 @@
+"""Feeds (RSS 0.9x/1.0/2.0, Atom, JSON Feed) and the sniffing entry point for any document."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import time
+from datetime import UTC, datetime
+from typing import Any, Literal
+from urllib.parse import urljoin, urlsplit
+from xml.parsers import expat
+
+import feedparser
+
+from dealscout.core.errors import Refused
+from dealscout.ingestion import extract, jobs
+from dealscout.ingestion.dedupe import canonical_url, content_hash
+from dealscout.ingestion.sanitize import make_lead, normalize_space, one_line, to_text
+from dealscout.ingestion.schemas import ParsedDocument, ParsedFeed, RawItem, parse_date
+
+_JSON_TYPES = ("application/json", "application/feed+json")
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+_COMMENT = re.compile(rb"<!--.*?(-->|$)", re.DOTALL)
+_FIRST_TAG = re.compile(rb"<([a-z][\w:.-]*)")
+_FEED_ROOTS = {b"rss", b"feed", b"rdf:rdf", b"rdf", b"channel"}
+_CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.IGNORECASE)
+Sniffed = Literal["feed", "json", "html", "text"]
+
+
+class _RootReached(Exception):
+    """Raised by the guard's expat handler: the prolog is over and was clean."""
+
+
+def _refuse_entities(*_args: object) -> None:
+    raise Refused("refused XML: entity declarations are not allowed (entity expansion / XXE)")
+
+
+def _stop(*_args: object) -> None:
+    raise _RootReached
+
+
+def guard_xml(data: bytes) -> None:
+    """Refuse XML whose DOCTYPE declares entities (billion laughs, quadratic blowup, XXE).
+
+    expat reads only the prolog: it stops at the root element, and a declaration raises
+    before any expansion, so the check costs O(prolog). If expat cannot read the prolog
+    (unknown encoding, broken XML), any ``<!ENTITY`` in the bytes is refused instead.
+    """
+    parser = expat.ParserCreate()
+    parser.EntityDeclHandler = _refuse_entities
+    parser.UnparsedEntityDeclHandler = _refuse_entities
+    parser.ExternalEntityRefHandler = _refuse_entities
+    parser.StartElementHandler = _stop
+    try:
+        parser.Parse(data, True)
+    except _RootReached:
+        return
+    except expat.ExpatError:
+        if b"<!ENTITY" in data.replace(b"\x00", b""):
+            _refuse_entities()
+
+
+def _feedparser_date(entry: Any) -> datetime | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        parsed = entry.get(key)
+        if parsed:
+            return datetime.fromtimestamp(time.mktime(parsed) - time.timezone, UTC)
+    return None
+
+
+def _absolute_http(link: str | None, base: str | None) -> str | None:
+    if not link:
+        return None
+    absolute = urljoin(base or "", link.strip())
+    return absolute if urlsplit(absolute).scheme in ("http", "https") else None
+
+
+def _item(
+    *,
+    guid: str | None,
+    link: str | None,
+    base_url: str | None,
+    title: str | None,
+    summary_html: str | None,
+    content_html: str | None,
+    published: datetime | None,
+    author: str | None,
+    fetched_at: datetime,
+) -> RawItem:
+    url = _absolute_http(link, base_url)
+    summary = to_text(summary_html)
+    text = to_text(content_html) or summary
+    clean_title = one_line(title)
+    return RawItem(
+        guid=(guid or "").strip() or url or content_hash(clean_title + "\n" + text),
+        url=url,
+        canonical_url=canonical_url(url) if url else None,
+        title=clean_title,
+        summary=summary,
+        text=text,
+        lead=make_lead(summary or text),
+        published_at=published or fetched_at,
+        date_missing=published is None,
+        author=one_line(author) or None,
+        kind="entry",
+    )
+
+
+def _entry_to_item(entry: Any, base_url: str | None, fetched_at: datetime) -> RawItem:
+    contents = [c.get("value", "") for c in entry.get("content", [])]
+    return _item(
+        guid=entry.get("id"),
+        link=entry.get("link"),
+        base_url=base_url,
+        title=entry.get("title"),
+        summary_html=entry.get("summary"),
+        content_html=max(contents, key=len) if contents else None,
+        published=_feedparser_date(entry),
+        author=entry.get("author"),
+        fetched_at=fetched_at,
+    )
+
+
+def _parse_xml_feed(
+    data: bytes, content_type: str | None, url: str | None, fetched_at: datetime
+) -> ParsedFeed:
+    guard_xml(data)
+    headers = {"content-type": content_type or "application/xml"}
+    if url:
+        headers["content-location"] = url
+    # Bytes in a stream: given a str (or bytes path) feedparser would open files or URLs.
+    parsed = feedparser.parse(
+        io.BytesIO(data),
+        response_headers=headers,
+        sanitize_html=False,
+        resolve_relative_uris=False,
+    )
+    warnings = []
+    if parsed.get("bozo"):
+        exc = parsed.get("bozo_exception")
+        warnings.append(f"malformed feed: {type(exc).__name__}: {str(exc)[:200]}")
+    if not parsed.get("version") and not parsed.entries:
+        raise Refused("unparseable feed: " + (warnings[0] if warnings else "no feed found"))
+    items = [_entry_to_item(e, url, fetched_at) for e in parsed.entries]
+    return ParsedFeed(title=one_line(parsed.feed.get("title")), items=items, warnings=warnings)
+
+
+def _json_feed_author(entry: dict[str, Any]) -> str | None:
+    author = entry.get("author") or next(iter(entry.get("authors") or []), None)
+    return author.get("name") if isinstance(author, dict) else None
+
+
+def _parse_json_feed(document: dict[str, Any], url: str | None, fetched_at: datetime) -> ParsedFeed:
+    items, warnings = [], []
+    for entry in document.get("items") or []:
+        if not isinstance(entry, dict):
+            warnings.append("skipped a JSON Feed item that is not an object")
+            continue
+        items.append(
+            _item(
+                guid=str(entry.get("id") or ""),
+                link=entry.get("url") or entry.get("external_url"),
+                base_url=url,
+                title=entry.get("title"),
+                summary_html=entry.get("summary"),
+                content_html=entry.get("content_html") or entry.get("content_text"),
+                published=parse_date(entry.get("date_published") or entry.get("date_modified")),
+                author=_json_feed_author(entry),
+                fetched_at=fetched_at,
+            )
+        )
+    return ParsedFeed(title=one_line(document.get("title")), items=items, warnings=warnings)
+
+
+def _is_json_feed(document: object) -> bool:
+    return isinstance(document, dict) and "jsonfeed.org" in str(document.get("version", ""))
+
+
+def _load_json(data: bytes) -> Any:
+    try:
+        return json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise Refused(f"unparseable JSON: {str(exc)[:200]}") from exc
+
+
+def parse_feed(
+    data: bytes, *, content_type: str | None, url: str | None, fetched_at: datetime
+) -> ParsedFeed:
+    """Items of an RSS/Atom/JSON feed, every text field plain and every date UTC.
+
+    Raises ``Refused`` for hostile XML (entity declarations) and for bytes that are no feed.
+    """
+    if sniff(data, content_type) == "json":
+        document = _load_json(data)
+        if not _is_json_feed(document):
+            raise Refused("unparseable feed: JSON that is not a JSON Feed")
+        return _parse_json_feed(document, url, fetched_at)
+    return _parse_xml_feed(data, content_type, url, fetched_at)
+
+
+def _media_type(content_type: str | None) -> str:
+    return (content_type or "").split(";", 1)[0].strip().lower()
+
+
+def sniff(data: bytes, content_type: str | None) -> Sniffed:
+    """What the bytes are, by their first element first and the declared type second."""
+    head = data[:8192].replace(b"\x00", b"").lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n").lower()
+    media = _media_type(content_type)
+    if head.startswith((b"{", b"[")) or (media in _JSON_TYPES and not head.startswith(b"<")):
+        return "json"
+    first = _FIRST_TAG.search(_COMMENT.sub(b"", head))
+    if first and first.group(1) in _FEED_ROOTS:
+        return "feed"
+    if first and first.group(1) == b"html" or b"<!doctype html" in head or media in _HTML_TYPES:
+        return "html"
+    if head.startswith(b"<?xml") or media.endswith("xml"):
+        return "feed"
+    return "html" if head.startswith(b"<") else "text"
+
+
+def decode_text(data: bytes, content_type: str | None) -> str:
+    """Bytes of a text/plain document as str: declared charset, else UTF-8 (lenient)."""
+    match = _CHARSET.search(content_type or "")
+    try:
+        return data.decode(match.group(1) if match else "utf-8-sig", errors="replace")
+    except LookupError:
+        return data.decode("utf-8", errors="replace")
+
+
+def _text_item(text: str, url: str | None, fetched_at: datetime) -> RawItem:
+    text = normalize_space(text)
+    first_line = text.split("\n", 1)[0]
+    return RawItem(
+        guid=url or content_hash(text),
+        url=url,
+        canonical_url=canonical_url(url) if url else None,
+        title=first_line[:200],
+        text=text,
+        lead=make_lead(text),
+        published_at=fetched_at,
+        date_missing=True,
+        kind="article",
+    )
+
+
+def parse_document(
+    data: bytes, *, content_type: str | None, url: str | None, fetched_at: datetime
+) -> ParsedDocument:
+    """Sniff a fetched document and parse it as a feed, a job board/careers page or an article."""
+    kind = sniff(data, content_type)
+    if kind == "json":
+        document = _load_json(data)
+        if _is_json_feed(document):
+            feed = _parse_json_feed(document, url, fetched_at)
+            return ParsedDocument(kind="feed", **feed.model_dump())
+        board = jobs.parse_job_board(document, url=url, fetched_at=fetched_at)
+        return ParsedDocument(kind="jobs", items=board)
+    if kind == "feed":
+        feed = _parse_xml_feed(data, content_type, url, fetched_at)
+        return ParsedDocument(kind="feed", **feed.model_dump())
+    if kind == "html":
+        postings = jobs.parse_jobposting_html(data, url=url, fetched_at=fetched_at)
+        if postings:
+            return ParsedDocument(kind="jobs", items=postings)
+        article = extract.extract_article(data, url, fetched_at=fetched_at)
+        return ParsedDocument(kind="article", title=article.title, items=[article])
+    item = _text_item(decode_text(data, content_type), url, fetched_at)
+    return ParsedDocument(kind="article", title=item.title, items=[item])

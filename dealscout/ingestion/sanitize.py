@@ -1,0 +1,75 @@
+"""Untrusted markup → plain text. Every text field of every item goes through ``to_text``."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+import nh3
+
+# Tags kept only long enough to turn them into line breaks; everything else is unwrapped.
+_BLOCK_TAGS = {
+    "p", "br", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
+    "tr", "td", "th", "table", "blockquote", "pre", "section", "article", "hr", "dd", "dt",
+}  # fmt: skip
+# Tags dropped together with everything inside them.
+_DROP_WITH_CONTENT = {
+    "script", "style", "iframe", "noscript", "template", "object", "embed", "svg", "math",
+    "textarea", "select", "title", "head",
+}  # fmt: skip
+_TAG = re.compile(r"<[^>]*>")
+_SPACES = re.compile(r"[ \t\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_BLANK_LINES = re.compile(r"\n\s*\n(\s*\n)+")
+_CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
+_MAX_PASSES = 3
+
+
+def to_text(markup: str | None) -> str:
+    """Plain text of an HTML (or plain-text) fragment: no tags, scripts, styles or handlers.
+
+    Runs until stable so escaped markup (``&lt;script&gt;``) cannot survive as tags.
+    """
+    text = markup or ""
+    for _ in range(_MAX_PASSES):
+        if "<" not in text and "&" not in text:
+            break
+        cleaned = nh3.clean(
+            text,
+            tags=_BLOCK_TAGS,
+            clean_content_tags=_DROP_WITH_CONTENT,
+            attributes={},
+            strip_comments=True,
+        )
+        unescaped = html.unescape(_TAG.sub("\n", cleaned))
+        if unescaped == text:
+            break
+        text = unescaped
+    return normalize_space(text)
+
+
+def normalize_space(text: str) -> str:
+    """NFC, no control characters, single spaces, at most one blank line between paragraphs."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = text.translate(_CONTROL)
+    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def one_line(text: str | None) -> str:
+    """A title-like field: plain text on one line."""
+    return " ".join(to_text(text).split())
+
+
+def make_lead(text: str, max_chars: int = 300) -> str:
+    """The first paragraph of ``text``, cut at a word boundary to at most ``max_chars``."""
+    for paragraph in text.split("\n"):
+        paragraph = paragraph.strip()
+        if len(paragraph.split()) >= 5 or paragraph == text.strip():
+            break
+    else:
+        paragraph = " ".join(text.split())
+    if len(paragraph) <= max_chars:
+        return paragraph
+    cut = paragraph[:max_chars].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + "…"

@@ -1,0 +1,48 @@
+"""The Celery application, configured from Settings by the entry point that starts it.
+
+Unset ``CELERY_BROKER_URL`` gives kombu's filesystem transport under ``DEALSCOUT_HOME``: no
+server needed. Tasks are acknowledged late and rejected when a worker dies, so a killed
+worker's task is redelivered instead of lost.
+"""
+
+from __future__ import annotations
+
+from celery import Celery
+
+from dealscout.core.config import Settings
+
+celery_app = Celery("dealscout", include=["dealscout.workers.tasks"])
+
+POLL_INTERVAL_S = 60.0
+
+
+def configure_celery(settings: Settings) -> Celery:
+    options: dict[str, object] = {"visibility_timeout": 300}
+    if not settings.celery_broker_url:
+        folder = settings.home_dir / "broker"
+        for sub in ("queue", "processed"):
+            (folder / sub).mkdir(parents=True, exist_ok=True)
+        options = {
+            "data_folder_in": str(folder / "queue"),
+            "data_folder_out": str(folder / "queue"),
+            "processed_folder": str(folder / "processed"),
+            "store_processed": False,
+        }
+    celery_app.conf.update(
+        broker_url=settings.broker_url,
+        broker_transport_options=options,
+        broker_connection_retry_on_startup=True,
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        task_default_queue="dealscout",
+        task_time_limit=600,
+        task_soft_time_limit=540,
+        task_ignore_result=True,
+        worker_hijack_root_logger=False,
+        beat_schedule={
+            "poll-due-sources": {"task": "ingestion.poll_due_sources", "schedule": POLL_INTERVAL_S},
+        },
+        timezone="UTC",
+    )
+    return celery_app
