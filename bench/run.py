@@ -28,7 +28,9 @@ def print_table(rows: list[dict]) -> None:
     for row in rows:
         value = row["value"]
         shown = f"{value:,.2f}" if isinstance(value, float) else str(value)
-        print(f"{row['benchmark']:<14}{row['metric']:<44}{shown:>14}  {row['unit']:<10}{row.get('target', ''):<16}")
+        target = row.get("target", "")
+        name, metric, unit = row["benchmark"], row["metric"], row["unit"]
+        print(f"{name:<14}{metric:<44}{shown:>14}  {unit:<10}{target:<16}")
 
 
 def main() -> int:

@@ -13,7 +13,7 @@ from dealscout.accounts.models import ApiToken, User
 from dealscout.core.db import utcnow
 from dealscout.core.errors import DealscoutError, NotFound
 
-TOKEN_PREFIX = "ds_"
+TOKEN_PREFIX = "ds_"  # noqa: S105  (a prefix, not a secret)
 
 
 class Unauthorized(DealscoutError):

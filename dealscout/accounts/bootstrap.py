@@ -37,7 +37,9 @@ def ensure_workspace_admin(session: Session, workspace_name: str) -> WorkspaceAd
     if admin is not None:
         return WorkspaceAdmin(workspace, admin, created=False)
     email = f"admin@{workspace_name.lower().replace(' ', '-')}.local"
-    admin = create_user(session, workspace.id, UserCreate(email=email, name="Administrator", role="admin"))
+    admin = create_user(
+        session, workspace.id, UserCreate(email=email, name="Administrator", role="admin")
+    )
     return WorkspaceAdmin(workspace, admin, created=True)
 
 

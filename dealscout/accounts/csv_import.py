@@ -76,13 +76,17 @@ def import_accounts(session: Session, user: User, text: str) -> ImportResult:
     result = ImportResult()
     for row in parse_accounts_csv(text):
         existing = session.scalar(
-            select(Account).where(Account.workspace_id == user.workspace_id, Account.name == row.name)
+            select(Account).where(
+                Account.workspace_id == user.workspace_id, Account.name == row.name
+            )
         )
         if existing is None:
             create_account(session, user, row)
             result.created += 1
             continue
-        for field, value in row.model_dump(exclude={"owner_email", "name"}, exclude_unset=True).items():
+        for field, value in row.model_dump(
+            exclude={"owner_email", "name"}, exclude_unset=True
+        ).items():
             setattr(existing, field, value)
         result.updated += 1
     return result

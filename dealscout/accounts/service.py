@@ -6,7 +6,7 @@ workspace's objects are never visible: their ids answer NotFound, not Forbidden.
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from dealscout.accounts.models import Account, User, Workspace
@@ -67,7 +67,9 @@ def get_user(session: Session, workspace_id: int, user_id: int) -> User:
 
 
 def list_users(session: Session, workspace_id: int) -> list[User]:
-    return list(session.scalars(select(User).where(User.workspace_id == workspace_id).order_by(User.id)))
+    return list(
+        session.scalars(select(User).where(User.workspace_id == workspace_id).order_by(User.id))
+    )
 
 
 def update_user(session: Session, workspace_id: int, user_id: int, data: UserUpdate) -> User:
@@ -83,7 +85,9 @@ def delete_user(session: Session, workspace_id: int, user_id: int) -> None:
 
 def first_admin(session: Session, workspace_id: int) -> User | None:
     return session.scalar(
-        select(User).where(User.workspace_id == workspace_id, User.role == "admin").order_by(User.id)
+        select(User)
+        .where(User.workspace_id == workspace_id, User.role == "admin")
+        .order_by(User.id)
     )
 
 
@@ -97,7 +101,9 @@ def visible_accounts_query(user: User):  # type: ignore[no-untyped-def]
     return query
 
 
-def list_accounts(session: Session, user: User, *, limit: int = 100, offset: int = 0) -> list[Account]:
+def list_accounts(
+    session: Session, user: User, *, limit: int = 100, offset: int = 0
+) -> list[Account]:
     query = visible_accounts_query(user).order_by(Account.name).limit(limit).offset(offset)
     return list(session.scalars(query))
 
@@ -115,7 +121,7 @@ def get_account(session: Session, user: User, account_id: int) -> Account:
 def find_account(session: Session, workspace_id: int, name_or_id: str) -> Account:
     """Resolve a CLI ``ACCOUNT`` argument: an id, or a name (case-insensitive)."""
     query = select(Account).where(Account.workspace_id == workspace_id)
-    conditions = [Account.name.ilike(name_or_id.strip())]
+    conditions: list[ColumnElement[bool]] = [Account.name.ilike(name_or_id.strip())]
     if name_or_id.strip().isdigit():
         conditions.append(Account.id == int(name_or_id))
     account = session.scalar(query.where(or_(*conditions)).order_by(Account.id))

@@ -24,9 +24,13 @@ def init(workspace: str = WorkspaceOpt, json_out: bool = JsonOpt) -> None:
         token = admin_token(store.session, store.admin, name="init")
         where = store.settings.sqlalchemy_url.split("@")[-1]
     if json_out:
-        emit_json({"workspace": workspace, "admin": store.admin.email, "token": token, "store": where})
+        emit_json(
+            {"workspace": workspace, "admin": store.admin.email, "token": token, "store": where}
+        )
         return
-    typer.echo(f"store: {where}\nworkspace: {workspace}\nadmin: {store.admin.email}\ntoken: {token}")
+    typer.echo(
+        f"store: {where}\nworkspace: {workspace}\nadmin: {store.admin.email}\ntoken: {token}"
+    )
 
 
 @users_app.command("add")
@@ -42,7 +46,9 @@ def users_add(
         fail(f"unknown role {role!r}: use rep, manager or admin")
     with open_store(workspace) as store:
         user = service.create_user(
-            store.session, store.workspace.id, UserCreate(email=email, name=name, role=role)  # type: ignore[arg-type]
+            store.session,
+            store.workspace.id,
+            UserCreate(email=email, name=name, role=role),  # type: ignore[arg-type]
         )
         read = UserRead.model_validate(user)
     if json_out:
@@ -89,8 +95,13 @@ def accounts_add(
 ) -> None:
     """Add a target account."""
     data = AccountCreate(
-        name=name, domain=domain, industry=industry, employee_count=employees,
-        region=region, owner_email=owner, aliases=alias,
+        name=name,
+        domain=domain,
+        industry=industry,
+        employee_count=employees,
+        region=region,
+        owner_email=owner,
+        aliases=alias,
     )
     with open_store(workspace) as store:
         read = AccountRead.model_validate(service.create_account(store.session, store.admin, data))
@@ -121,7 +132,10 @@ def accounts_import(path: Path, workspace: str = WorkspaceOpt, json_out: bool = 
 def accounts_list(workspace: str = WorkspaceOpt, json_out: bool = JsonOpt) -> None:
     """List the workspace's accounts."""
     with open_store(workspace) as store:
-        rows = [AccountRead.model_validate(a) for a in service.list_accounts(store.session, store.admin, limit=1000)]
+        rows = [
+            AccountRead.model_validate(a)
+            for a in service.list_accounts(store.session, store.admin, limit=1000)
+        ]
     if json_out:
         emit_json([r.model_dump(mode="json") for r in rows])
         return

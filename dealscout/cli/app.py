@@ -9,7 +9,6 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-import click
 import typer
 from pydantic import ValidationError
 from typer.core import TyperGroup
@@ -18,7 +17,7 @@ from dealscout.core.errors import DealscoutError, Transient
 
 
 class ErrorMappingGroup(TyperGroup):
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:  # typer vendors click; its Context class is private
         try:
             return super().invoke(ctx)
         except DealscoutError as exc:

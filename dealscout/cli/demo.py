@@ -21,14 +21,18 @@ def _load_users(store: CliStore, folder: Path) -> None:
     with (folder / "users.csv").open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             if service.find_user_by_email(store.session, store.workspace.id, row["email"]) is None:
-                service.create_user(store.session, store.workspace.id, UserCreate.model_validate(row))
+                service.create_user(
+                    store.session, store.workspace.id, UserCreate.model_validate(row)
+                )
 
 
 def load_demo(store: CliStore, folder: Path) -> None:
     """Idempotent: loading twice leaves one copy of everything."""
     store.workspace.profile = yaml.safe_load((folder / "profile.yaml").read_text(encoding="utf-8"))
     _load_users(store, folder)
-    csv_import.import_accounts(store.session, store.admin, (folder / "accounts.csv").read_text("utf-8"))
+    csv_import.import_accounts(
+        store.session, store.admin, (folder / "accounts.csv").read_text("utf-8")
+    )
     store.session.flush()
 
 
@@ -43,7 +47,9 @@ def demo(
     with open_store(workspace) as store:
         progress(f"loading demo data from {path} into workspace {workspace!r}")
         load_demo(store, path)
-        manager = next(u for u in service.list_users(store.session, store.workspace.id) if u.role == "manager")
+        manager = next(
+            u for u in service.list_users(store.session, store.workspace.id) if u.role == "manager"
+        )
         _, raw = auth.issue_token(store.session, manager, name="demo")
     typer.echo(f"manager: {manager.email}")
     typer.echo(f"token: {raw}")

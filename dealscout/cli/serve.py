@@ -18,7 +18,8 @@ def serve(
     host: str = typer.Option("127.0.0.1", "--host"),
     port: int = typer.Option(8000, "--port", min=1, max=65535),
     embedded_worker: bool = typer.Option(
-        True, "--embedded-worker/--no-embedded-worker",
+        True,
+        "--embedded-worker/--no-embedded-worker",
         help="Run the worker inside this process (default when no broker is configured).",
     ),
 ) -> None:
@@ -35,7 +36,9 @@ def serve(
     if embedded_worker and not settings.celery_broker_url:
         worker = EmbeddedWorker(settings)
         worker.start()
-    typer.echo(f"dealscout API on http://{host}:{port}  (docs: http://{host}:{port}/docs)", err=True)
+    typer.echo(
+        f"dealscout API on http://{host}:{port}  (docs: http://{host}:{port}/docs)", err=True
+    )
     try:
         uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
     finally:
@@ -52,13 +55,22 @@ def worker(
     """Run a Celery worker process (scale-out: set CELERY_BROKER_URL)."""
     settings = get_settings()
     if not settings.celery_broker_url:
-        fail("set CELERY_BROKER_URL to run separate workers; `dealscout serve` runs the embedded one")
+        fail(
+            "set CELERY_BROKER_URL to run separate workers; `dealscout serve` runs the embedded one"
+        )
     with open_store():
         pass
     celery = configure_celery(settings)
     celery.worker_main(
-        ["worker", f"--concurrency={concurrency}", f"--loglevel={loglevel}", "-Q", "dealscout",
-         "--without-gossip", "--without-mingle"]
+        [
+            "worker",
+            f"--concurrency={concurrency}",
+            f"--loglevel={loglevel}",
+            "-Q",
+            "dealscout",
+            "--without-gossip",
+            "--without-mingle",
+        ]
     )
 
 
@@ -67,7 +79,9 @@ def beat(loglevel: str = typer.Option("INFO", "--loglevel")) -> None:
     """Run the Celery beat scheduler that polls due sources."""
     settings = get_settings()
     if not settings.celery_broker_url:
-        fail("set CELERY_BROKER_URL to run a separate beat; `dealscout serve` runs the embedded one")
+        fail(
+            "set CELERY_BROKER_URL to run a separate beat; `dealscout serve` runs the embedded one"
+        )
     celery = configure_celery(settings)
     schedule = str(settings.home_dir / "beat-schedule")
     celery.start(["beat", f"--loglevel={loglevel}", f"--schedule={schedule}"])

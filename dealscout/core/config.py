@@ -26,7 +26,9 @@ class Settings(BaseSettings):
     llm_max_retries: int = Field(default=2, validation_alias="DEALSCOUT_LLM_RETRIES")
     llm_daily_token_cap: int = Field(default=200_000, validation_alias="DEALSCOUT_LLM_DAILY_TOKENS")
     allow_private_urls: bool = Field(default=False, validation_alias="DEALSCOUT_ALLOW_PRIVATE_URLS")
-    fetch_max_bytes: int = Field(default=5 * 1024 * 1024, validation_alias="DEALSCOUT_FETCH_MAX_BYTES")
+    fetch_max_bytes: int = Field(
+        default=5 * 1024 * 1024, validation_alias="DEALSCOUT_FETCH_MAX_BYTES"
+    )
     fetch_timeout_s: float = Field(default=15.0, validation_alias="DEALSCOUT_FETCH_TIMEOUT")
     max_note_chars: int = Field(default=50_000, validation_alias="DEALSCOUT_MAX_NOTE_CHARS")
     embedded_worker_threads: int = Field(default=2, validation_alias="DEALSCOUT_WORKER_THREADS")

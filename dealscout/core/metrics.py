@@ -68,7 +68,5 @@ class Scoreboard:
 def format_table(title: str, scores: list[LabelScore]) -> str:
     lines = [title, f"{'label':<28}{'prec':>7}{'recall':>8}{'f1':>7}{'support':>9}"]
     for s in scores:
-        lines.append(
-            f"{s.label:<28}{s.precision:>7.3f}{s.recall:>8.3f}{s.f1:>7.3f}{s.support:>9d}"
-        )
+        lines.append(f"{s.label:<28}{s.precision:>7.3f}{s.recall:>8.3f}{s.f1:>7.3f}{s.support:>9d}")
     return "\n".join(lines)

@@ -160,7 +160,7 @@ class VectorStore:
         if collection is None:
             collection = self.client.get_or_create_collection(
                 name,
-                embedding_function=self._function,  # type: ignore[arg-type]
+                embedding_function=self._function,  # type: ignore[arg-type]  # text-only function
                 configuration={"hnsw": {"space": "cosine"}},
             )
             self._collections[name] = collection

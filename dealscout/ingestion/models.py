@@ -26,8 +26,12 @@ class Source(Base):
     __tablename__ = "sources"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"), index=True)
-    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), index=True
+    )
+    account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
     url: Mapped[str] = mapped_column(String(2048))
     kind: Mapped[str] = mapped_column(String(16), default="auto")
     name: Mapped[str] = mapped_column(String(200), default="")
@@ -63,7 +67,9 @@ class Signal(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
-    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="SET NULL"), index=True)
+    source_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sources.id", ondelete="SET NULL"), index=True
+    )
     status: Mapped[str] = mapped_column(String(16), default="active")
     kind: Mapped[str] = mapped_column(String(16), default="entry")
     guid: Mapped[str | None] = mapped_column(String(1024))
@@ -84,7 +90,9 @@ class Signal(Base):
     secondary: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     facts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     suspicious: Mapped[bool] = mapped_column(Boolean, default=False)
-    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("signals.id", ondelete="SET NULL"))
+    duplicate_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("signals.id", ondelete="SET NULL")
+    )
     reject_reason: Mapped[str | None] = mapped_column(Text)
     warnings: Mapped[list[str]] = mapped_column(JSON, default=list)
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import calendar
 import io
 import json
 import re
-import time
 from datetime import UTC, datetime
 from typing import Any, Literal
 from urllib.parse import urljoin, urlsplit
@@ -65,7 +65,7 @@ def _feedparser_date(entry: Any) -> datetime | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         parsed = entry.get(key)
         if parsed:
-            return datetime.fromtimestamp(time.mktime(parsed) - time.timezone, UTC)
+            return datetime.fromtimestamp(calendar.timegm(parsed), UTC)
     return None
 
 
@@ -212,7 +212,7 @@ def sniff(data: bytes, content_type: str | None) -> Sniffed:
     first = _FIRST_TAG.search(_COMMENT.sub(b"", head))
     if first and first.group(1) in _FEED_ROOTS:
         return "feed"
-    if first and first.group(1) == b"html" or b"<!doctype html" in head or media in _HTML_TYPES:
+    if (first and first.group(1) == b"html") or b"<!doctype html" in head or media in _HTML_TYPES:
         return "html"
     if head.startswith(b"<?xml") or media.endswith("xml"):
         return "feed"
@@ -244,6 +244,10 @@ def _text_item(text: str, url: str | None, fetched_at: datetime) -> RawItem:
     )
 
 
+def _feed_document(feed: ParsedFeed) -> ParsedDocument:
+    return ParsedDocument(kind="feed", title=feed.title, items=feed.items, warnings=feed.warnings)
+
+
 def parse_document(
     data: bytes, *, content_type: str | None, url: str | None, fetched_at: datetime
 ) -> ParsedDocument:
@@ -252,13 +256,11 @@ def parse_document(
     if kind == "json":
         document = _load_json(data)
         if _is_json_feed(document):
-            feed = _parse_json_feed(document, url, fetched_at)
-            return ParsedDocument(kind="feed", **feed.model_dump())
+            return _feed_document(_parse_json_feed(document, url, fetched_at))
         board = jobs.parse_job_board(document, url=url, fetched_at=fetched_at)
         return ParsedDocument(kind="jobs", items=board)
     if kind == "feed":
-        feed = _parse_xml_feed(data, content_type, url, fetched_at)
-        return ParsedDocument(kind="feed", **feed.model_dump())
+        return _feed_document(_parse_xml_feed(data, content_type, url, fetched_at))
     if kind == "html":
         postings = jobs.parse_jobposting_html(data, url=url, fetched_at=fetched_at)
         if postings:

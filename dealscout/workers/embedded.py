@@ -30,7 +30,9 @@ class EmbeddedWorker:
             without_gossip=True,
             loglevel="WARNING",
         )
-        self._thread = threading.Thread(target=self._controller.start, name="embedded-worker", daemon=True)
+        self._thread = threading.Thread(
+            target=self._controller.start, name="embedded-worker", daemon=True
+        )
 
     def start(self) -> None:
         self._thread.start()

@@ -52,13 +52,21 @@ def test_requests_without_a_valid_token_are_refused(world: dict) -> None:
 
 def test_reps_see_their_own_accounts_and_managers_see_the_team(world: dict) -> None:
     client, members, accounts = world["client"], world["members"], world["accounts"]
-    names = lambda who: {a["name"] for a in client.get("/v1/accounts", headers=members[who].headers).json()}  # noqa: E731
+    def names(who: str) -> set[str]:
+        response = client.get("/v1/accounts", headers=members[who].headers)
+        return {a["name"] for a in response.json()}
     assert names("rep1") == {"Rep One Co"}
     assert names("manager") == {"Rep One Co", "Rep Two Co"}
     assert names("outsider") == {"Other Co"}
     rep2_account = accounts["rep2s"].id
-    assert client.get(f"/v1/accounts/{rep2_account}", headers=members["rep1"].headers).status_code == 404
-    assert client.get(f"/v1/accounts/{rep2_account}", headers=members["manager"].headers).status_code == 200
+    assert (
+        client.get(f"/v1/accounts/{rep2_account}", headers=members["rep1"].headers).status_code
+        == 404
+    )
+    assert (
+        client.get(f"/v1/accounts/{rep2_account}", headers=members["manager"].headers).status_code
+        == 200
+    )
 
 
 def test_another_workspace_ids_answer_404_for_every_verb(world: dict) -> None:
@@ -66,7 +74,10 @@ def test_another_workspace_ids_answer_404_for_every_verb(world: dict) -> None:
     ours = accounts["rep1s"].id
     headers = members["outsider"].headers
     assert client.get(f"/v1/accounts/{ours}", headers=headers).status_code == 404
-    assert client.patch(f"/v1/accounts/{ours}", json={"industry": "x"}, headers=headers).status_code == 404
+    assert (
+        client.patch(f"/v1/accounts/{ours}", json={"industry": "x"}, headers=headers).status_code
+        == 404
+    )
     assert client.delete(f"/v1/accounts/{ours}", headers=headers).status_code == 404
     rep1_id = members["rep1"].user.id
     assert client.get(f"/v1/users/{rep1_id}", headers=headers).status_code == 404
@@ -77,15 +88,21 @@ def test_another_workspace_ids_answer_404_for_every_verb(world: dict) -> None:
 def test_revoked_and_expired_tokens_stop_working(world: dict) -> None:
     client, members, session = world["client"], world["members"], world["session"]
     admin, rep1 = members["admin"], members["rep1"]
-    issued = client.post(f"/v1/users/{rep1.user.id}/tokens", json={"name": "laptop"}, headers=admin.headers)
+    issued = client.post(
+        f"/v1/users/{rep1.user.id}/tokens", json={"name": "laptop"}, headers=admin.headers
+    )
     assert issued.status_code == 201
     new_token = issued.json()["token"]
     bearer = {"Authorization": f"Bearer {new_token}"}
     assert client.get("/v1/me", headers=bearer).json()["email"] == "rep1@acme.test"
-    assert client.delete(f"/v1/tokens/{issued.json()['id']}", headers=admin.headers).status_code == 200
+    assert (
+        client.delete(f"/v1/tokens/{issued.json()['id']}", headers=admin.headers).status_code == 200
+    )
     assert client.get("/v1/me", headers=bearer).status_code == 401
 
-    row = session.scalar(select(ApiToken).where(ApiToken.user_id == rep1.user.id).order_by(ApiToken.id))
+    row = session.scalar(
+        select(ApiToken).where(ApiToken.user_id == rep1.user.id).order_by(ApiToken.id)
+    )
     row.expires_at = utcnow() - timedelta(seconds=1)
     session.commit()
     assert client.get("/v1/me", headers=rep1.headers).status_code == 401
@@ -95,7 +112,9 @@ def test_roles_guard_user_management(world: dict) -> None:
     client, members = world["client"], world["members"]
     body = {"email": "new@acme.test", "role": "rep"}
     assert client.post("/v1/users", json=body, headers=members["rep1"].headers).status_code == 403
-    assert client.post("/v1/users", json=body, headers=members["manager"].headers).status_code == 403
+    assert (
+        client.post("/v1/users", json=body, headers=members["manager"].headers).status_code == 403
+    )
     created = client.post("/v1/users", json=body, headers=members["admin"].headers)
     assert created.status_code == 201
     again = client.post("/v1/users", json=body, headers=members["admin"].headers)
@@ -105,13 +124,21 @@ def test_roles_guard_user_management(world: dict) -> None:
 def test_account_crud_and_validation(world: dict) -> None:
     client, members = world["client"], world["members"]
     headers = members["rep1"].headers
-    created = client.post("/v1/accounts", json={"name": "Fresh Co", "domain": "https://www.Fresh.example/x"}, headers=headers)
+    created = client.post(
+        "/v1/accounts",
+        json={"name": "Fresh Co", "domain": "https://www.Fresh.example/x"},
+        headers=headers,
+    )
     assert created.status_code == 201
     body = created.json()
     assert body["domain"] == "fresh.example" and body["owner_id"] == members["rep1"].user.id
-    bad = client.post("/v1/accounts", json={"name": "Bad Co", "domain": "not a domain"}, headers=headers)
+    bad = client.post(
+        "/v1/accounts", json={"name": "Bad Co", "domain": "not a domain"}, headers=headers
+    )
     assert bad.status_code == 422
-    patched = client.patch(f"/v1/accounts/{body['id']}", json={"employee_count": 50}, headers=headers)
+    patched = client.patch(
+        f"/v1/accounts/{body['id']}", json={"employee_count": 50}, headers=headers
+    )
     assert patched.json()["employee_count"] == 50
     assert client.delete(f"/v1/accounts/{body['id']}", headers=headers).status_code == 204
     assert client.get(f"/v1/accounts/{body['id']}", headers=headers).status_code == 404
@@ -121,11 +148,13 @@ def test_csv_import_through_the_api(world: dict) -> None:
     client, members = world["client"], world["members"]
     csv_text = (
         "Account Name,Website,Industry,Employees,Account Owner Email\n"
-        "Imported One,https://imported1.example,logistics,\"1,200\",rep1@acme.test\n"
+        'Imported One,https://imported1.example,logistics,"1,200",rep1@acme.test\n'
         "Imported Two,imported2.example,retail,80,\n"
     )
     response = client.post(
-        "/v1/accounts/import", files={"file": ("crm.csv", csv_text, "text/csv")}, headers=members["manager"].headers
+        "/v1/accounts/import",
+        files={"file": ("crm.csv", csv_text, "text/csv")},
+        headers=members["manager"].headers,
     )
     assert response.status_code == 200, response.text
     assert response.json()["created"] == 2
@@ -133,7 +162,9 @@ def test_csv_import_through_the_api(world: dict) -> None:
     assert "Imported One" in mine and "Imported Two" not in mine
     bad = "Account Name,Employees\nBroken,lots\n"
     refused = client.post(
-        "/v1/accounts/import", files={"file": ("crm.csv", bad, "text/csv")}, headers=members["manager"].headers
+        "/v1/accounts/import",
+        files={"file": ("crm.csv", bad, "text/csv")},
+        headers=members["manager"].headers,
     )
     assert refused.status_code == 422 and "row 2" in refused.json()["detail"]
 

@@ -15,7 +15,9 @@ runner = CliRunner()
 
 def dealscout(*args: str) -> subprocess.CompletedProcess[str]:
     code = "from dealscout.cli.main import run; run()"
-    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120
+    )
 
 
 def test_help_lists_the_commands() -> None:
@@ -36,10 +38,14 @@ def test_users_tokens_and_accounts_commands(tmp_path: Path) -> None:
     assert runner.invoke(app, ["users", "add", "rep@co.test", "--role", "rep"]).exit_code == 0
     token = runner.invoke(app, ["tokens", "create", "rep@co.test"])
     assert token.exit_code == 0 and token.output.startswith("token: ds_")
-    added = runner.invoke(app, ["accounts", "add", "Zeta Co", "--domain", "zeta.example", "--owner", "rep@co.test"])
+    added = runner.invoke(
+        app, ["accounts", "add", "Zeta Co", "--domain", "zeta.example", "--owner", "rep@co.test"]
+    )
     assert added.exit_code == 0, added.output
     csv_file = tmp_path / "crm.csv"
-    csv_file.write_text("Account Name,Website,Employees\nEta Co,eta.example,120\nZeta Co,zeta.example,5\n")
+    csv_file.write_text(
+        "Account Name,Website,Employees\nEta Co,eta.example,120\nZeta Co,zeta.example,5\n"
+    )
     imported = runner.invoke(app, ["accounts", "import", str(csv_file), "--json"])
     assert imported.exit_code == 0, imported.output
     assert '"created": 1' in imported.output and '"updated": 1' in imported.output
@@ -63,6 +69,9 @@ def test_bad_input_gives_one_line_and_exit_2(tmp_path: Path) -> None:
         assert "Traceback" not in result.stderr, args
         assert result.stderr.strip(), args
     missing_row = dealscout("accounts", "import", str(bad_csv))
-    assert missing_row.stderr.strip().splitlines()[-1] == "error: row 3: employees must be a whole number, got 'many'"
+    assert (
+        missing_row.stderr.strip().splitlines()[-1]
+        == "error: row 3: employees must be a whole number, got 'many'"
+    )
     listed = dealscout("accounts", "list", "--json")
     assert "Good" not in listed.stdout  # all or nothing: the good row was not half-loaded

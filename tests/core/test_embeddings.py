@@ -100,9 +100,8 @@ def test_get_embedder_is_cached() -> None:
 def test_chroma_round_trip_offline(tmp_path: Path, no_network: list[object]) -> None:
     settings = ChromaSettings(anonymized_telemetry=False)
     client = chromadb.PersistentClient(path=str(tmp_path), settings=settings)
-    collection = client.create_collection(
-        "ws_test", embedding_function=DealscoutEmbeddingFunction()
-    )
+    function = DealscoutEmbeddingFunction()
+    collection = client.create_collection("ws_test", embedding_function=function)  # type: ignore[arg-type]
     collection.add(
         ids=["funding", "hiring"],
         documents=[

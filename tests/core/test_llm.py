@@ -41,9 +41,7 @@ def test_good_json_is_parsed_and_usage_recorded(fake_openai: FakeOpenAI) -> None
     fake_openai.script(
         Reply(json.dumps({"verdict": "advance", "score": 3}), prompt_tokens=42, completion_tokens=7)
     )
-    result = gateway(fake_openai).complete_json(
-        "Judge the note.", data_block("note", "hi"), Answer
-    )
+    result = gateway(fake_openai).complete_json("Judge the note.", data_block("note", "hi"), Answer)
     assert result.error is None
     assert result.value == Answer(verdict="advance", score=3)
     assert (result.usage.prompt_tokens, result.usage.completion_tokens) == (42, 7)

@@ -18,5 +18,8 @@ def healthz() -> dict[str, str]:
 def readyz(settings: SettingsDep) -> JSONResponse:
     checks = readiness.check_all(settings)
     ready = all(c.ok for c in checks.values())
-    body = {"status": "ready" if ready else "not ready", "checks": {k: v.__dict__ for k, v in checks.items()}}
+    body = {
+        "status": "ready" if ready else "not ready",
+        "checks": {k: v.__dict__ for k, v in checks.items()},
+    }
     return JSONResponse(body, status_code=200 if ready else 503)

@@ -3,7 +3,14 @@
 from fastapi import APIRouter, status
 
 from dealscout.accounts import auth, service
-from dealscout.accounts.schemas import TokenCreate, TokenIssued, TokenRead, UserCreate, UserRead, UserUpdate
+from dealscout.accounts.schemas import (
+    TokenCreate,
+    TokenIssued,
+    TokenRead,
+    UserCreate,
+    UserRead,
+    UserUpdate,
+)
 from dealscout.api.deps import AdminUser, CurrentUser, ManagerUser, SessionDep
 
 router = APIRouter(tags=["users"])
@@ -40,10 +47,16 @@ def delete_user(user_id: int, session: SessionDep, user: AdminUser) -> None:
 
 
 @router.post("/users/{user_id}/tokens", response_model=TokenIssued, status_code=201)
-def create_token(user_id: int, data: TokenCreate, session: SessionDep, user: AdminUser) -> TokenIssued:
+def create_token(
+    user_id: int, data: TokenCreate, session: SessionDep, user: AdminUser
+) -> TokenIssued:
     target = service.get_user(session, user.workspace_id, user_id)
-    token, raw = auth.issue_token(session, target, name=data.name, expires_in_days=data.expires_in_days)
-    return TokenIssued.model_validate({**TokenRead.model_validate(token).model_dump(), "token": raw})
+    token, raw = auth.issue_token(
+        session, target, name=data.name, expires_in_days=data.expires_in_days
+    )
+    return TokenIssued.model_validate(
+        {**TokenRead.model_validate(token).model_dump(), "token": raw}
+    )
 
 
 @router.get("/tokens", response_model=list[TokenRead])

@@ -1,0 +1,1 @@
+"""Offline, deterministic detectors used by the rules engine (one module per concern)."""

@@ -1,0 +1,140 @@
+"""Sentences, hedges and negation: the units every detector reasons over.
+
+A note is split into lines and each line into clauses ("units"). Regex cues run on whole
+lines; a unit decides whether a match is the rep's hedged belief and gives the evidence
+span, so every quote is a verbatim slice of the note.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+_ABBREV = r"(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\bSr)(?<!\bJr)(?<!\bDir)(?<!\bMgr)"
+_ABBREV += r"(?<!\bProf)(?<!\bSt)(?<!\bvs)(?<!\be\.g)(?<!\bi\.e)(?<!\bAssoc)(?<!\bapprox)"
+_BOUNDARY = re.compile(_ABBREV + r"(?:[.!?]+[\"'”’)]*\s+|;\s+|\s+-{1,2}\s+|\s+—\s+)")
+
+# A hedge marks the rep's (or a buyer's) belief: it discounts what follows in its unit.
+_HEDGE = re.compile(
+    r"\b(?:i (?:still )?(?:think|believe|feel|guess|suspect|assume|hope)|i'?m hoping"
+    r"|i'?m (?:a (?:little|bit) |pretty |fairly |kind of )?(?:worried|nervous|concerned)"
+    r"|(?:pretty|fairly|almost) (?:sure|certain)|probably|prob|maybe|perhaps|possibly"
+    r"|feels like|seems?(?: like)?|sounds like|my (?:take|guess|gut|sense|read|worry|concern"
+    r"|estimate|hunch|assumption|bet)|(?:a|i have a) hunch|hopefully|should be able"
+    r"|guessing|assuming|could be)\b",
+    re.IGNORECASE,
+)
+# Markers that discount their whole unit, wherever they stand in it.
+_POST_HEDGE = re.compile(
+    r"\bimo\b|\bimho\b|didn'?t (?:confirm|ask)|not (?:yet )?confirmed|unconfirmed|\btbd\b"
+    r"|\(\?\)",
+    re.IGNORECASE,
+)
+_NEGATOR = re.compile(
+    r"\b(?:not|no|never|without|neither|nor|none|nothing|cannot|can'?t|won'?t|don'?t|doesn'?t"
+    r"|didn'?t|isn'?t|aren'?t|wasn'?t|haven'?t|hasn'?t|hadn'?t|nobody|zero)\b|n't\b",
+    re.IGNORECASE,
+)
+_REP_LINE = re.compile(
+    r"^\s*(?:[-*•]\s*)?(?:rep(?: notes?)?|my take|ours|our side|us|me|internal|note to self)\s*:",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A clause of the note: [start, end) in note coordinates."""
+
+    start: int
+    end: int
+    hedge_at: int | None  # note offset from which the unit is hedged
+    rep_line: bool
+
+    def hedged(self, pos: int) -> bool:
+        return self.hedge_at is not None and pos >= self.hedge_at
+
+
+@dataclass
+class Line:
+    start: int
+    text: str
+    units: list[Unit] = field(default_factory=list)
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+
+@dataclass
+class Doc:
+    """The parsed note; ``text`` is the original, untouched."""
+
+    text: str
+    lines: list[Line]
+
+    def unit_at(self, pos: int) -> Unit:
+        for line in self.lines:
+            for unit in line.units:
+                if unit.start <= pos < unit.end:
+                    return unit
+        raise ValueError(pos)
+
+    def units(self) -> Iterator[Unit]:
+        for line in self.lines:
+            yield from line.units
+
+    def span(self, start: int, end: int) -> str:
+        """The units covering [start, end), trimmed: always a verbatim substring."""
+        first, last = self.unit_at(start), self.unit_at(max(start, end - 1))
+        return self.text[first.start : last.end].strip()
+
+
+def parse(text: str) -> Doc:
+    lines: list[Line] = []
+    offset = 0
+    for raw in text.splitlines(keepends=True):
+        body = raw.rstrip("\r\n")
+        line = Line(offset, body)
+        line.units = list(_split_units(body, offset))
+        lines.append(line)
+        offset += len(raw)
+    return Doc(text, lines)
+
+
+def _split_units(body: str, offset: int) -> Iterator[Unit]:
+    rep = bool(_REP_LINE.match(body))
+    start = 0
+    for m in _BOUNDARY.finditer(body):
+        yield from _make_unit(body, offset, start, m.end(), rep)
+        start = m.end()
+    yield from _make_unit(body, offset, start, len(body), rep)
+
+
+def _make_unit(body: str, offset: int, start: int, end: int, rep: bool) -> Iterator[Unit]:
+    chunk = body[start:end]
+    stripped = chunk.strip()
+    if not stripped:
+        return
+    lead = len(chunk) - len(chunk.lstrip())
+    s, e = offset + start + lead, offset + start + lead + len(stripped)
+    yield Unit(s, e, _hedge_start(stripped, s), rep)
+
+
+def _hedge_start(chunk: str, start: int) -> int | None:
+    if _POST_HEDGE.search(chunk) or _short_question(chunk):
+        return start
+    m = _HEDGE.search(chunk)
+    return start + m.start() if m else None
+
+
+def _short_question(chunk: str) -> bool:
+    """A terse note like "EB: Leo?" is the rep's guess, not a fact."""
+    return chunk.rstrip().endswith("?") and len(chunk.split()) <= 6
+
+
+def negated_before(doc: Doc, pos: int, words: int = 3) -> bool:
+    """True when a negator stands within ``words`` words before ``pos`` in the same unit."""
+    unit = doc.unit_at(pos)
+    window = doc.text[unit.start : pos].split()[-words:]
+    return bool(_NEGATOR.search(" ".join(window)))
