@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     )
     fetch_timeout_s: float = Field(default=15.0, validation_alias="DEALSCOUT_FETCH_TIMEOUT")
     max_note_chars: int = Field(default=50_000, validation_alias="DEALSCOUT_MAX_NOTE_CHARS")
+    broker_visibility_timeout_s: int = Field(
+        default=300, validation_alias="DEALSCOUT_BROKER_VISIBILITY_TIMEOUT"
+    )
     embedded_worker_threads: int = Field(default=2, validation_alias="DEALSCOUT_WORKER_THREADS")
 
     @property

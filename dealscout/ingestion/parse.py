@@ -23,7 +23,7 @@ _JSON_TYPES = ("application/json", "application/feed+json")
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _COMMENT = re.compile(rb"<!--.*?(-->|$)", re.DOTALL)
 _FIRST_TAG = re.compile(rb"<([a-z][\w:.-]*)")
-_FEED_ROOTS = {b"rss", b"feed", b"rdf:rdf", b"rdf", b"channel"}
+_FEED_ROOTS = {b"rss", b"feed", b"rdf", b"channel"}  # local names, any prefix
 _CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.IGNORECASE)
 Sniffed = Literal["feed", "json", "html", "text"]
 
@@ -56,7 +56,7 @@ def guard_xml(data: bytes) -> None:
         parser.Parse(data, True)
     except _RootReached:
         return
-    except expat.ExpatError:
+    except (expat.ExpatError, LookupError, ValueError):
         if b"<!ENTITY" in data.replace(b"\x00", b""):
             _refuse_entities()
 
@@ -126,6 +126,7 @@ def _parse_xml_feed(
     data: bytes, content_type: str | None, url: str | None, fetched_at: datetime
 ) -> ParsedFeed:
     guard_xml(data)
+    data = data.lstrip(b" \t\r\n")  # a blank line before <?xml makes strict parsers give up
     headers = {"content-type": content_type or "application/xml"}
     if url:
         headers["content-location"] = url
@@ -210,9 +211,10 @@ def sniff(data: bytes, content_type: str | None) -> Sniffed:
     if head.startswith((b"{", b"[")) or (media in _JSON_TYPES and not head.startswith(b"<")):
         return "json"
     first = _FIRST_TAG.search(_COMMENT.sub(b"", head))
-    if first and first.group(1) in _FEED_ROOTS:
+    root = first.group(1).rsplit(b":", 1)[-1] if first else b""
+    if root in _FEED_ROOTS:
         return "feed"
-    if (first and first.group(1) == b"html") or b"<!doctype html" in head or media in _HTML_TYPES:
+    if root == b"html" or b"<!doctype html" in head or media in _HTML_TYPES:
         return "html"
     if head.startswith(b"<?xml") or media.endswith("xml"):
         return "feed"

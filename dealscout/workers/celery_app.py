@@ -17,7 +17,7 @@ POLL_INTERVAL_S = 60.0
 
 
 def configure_celery(settings: Settings) -> Celery:
-    options: dict[str, object] = {"visibility_timeout": 300}
+    options: dict[str, object] = {"visibility_timeout": settings.broker_visibility_timeout_s}
     if not settings.celery_broker_url:
         folder = settings.home_dir / "broker"
         for sub in ("queue", "processed"):

@@ -1,15 +1,72 @@
-"""Celery tasks: thin, named, idempotent shells over domain functions."""
+"""Celery tasks: thin, named, idempotent shells over domain functions.
+
+Tasks take ids, open their own unit of work, and retry only transient failures, with
+backoff. Re-running a fetch is harmless (dedupe), so a redelivered task loses nothing and
+duplicates nothing.
+"""
 
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
+from functools import lru_cache
 
+from celery import Task
+
+from dealscout.core.config import get_settings
+from dealscout.core.db import session_scope, utcnow
+from dealscout.core.errors import Transient
+from dealscout.core.vectorstore import VectorStore
+from dealscout.ingestion import service, vectors
+from dealscout.ingestion.fetch import RetryLater, SafeFetcher, backoff_delay
+from dealscout.ingestion.models import Source
+from dealscout.workers import followups
 from dealscout.workers.celery_app import celery_app
 
 log = logging.getLogger(__name__)
 
 
+@lru_cache(maxsize=1)
+def _vector_store() -> VectorStore:
+    return VectorStore(get_settings())
+
+
+@celery_app.task(name="ingestion.fetch_source", bind=True, max_retries=5)
+def fetch_source(self: Task, source_id: int) -> dict[str, object]:
+    settings = get_settings()
+    with session_scope(settings.sqlalchemy_url) as session:
+        source = session.get(Source, source_id)
+        if source is None or not source.enabled:
+            return {"skipped": source_id}
+        with SafeFetcher(settings) as fetcher:
+            report = service.fetch_source(session, source, fetcher)
+        if report.failure is None:
+            new = followups.signals_by_id(session, report.new_signal_ids)
+            vectors.embed_signals(session, _vector_store(), new)
+            followups.after_ingest(session, settings, report.account_ids)
+        failures = source.failures
+    if isinstance(report.failure, Transient):
+        retry_after = report.failure.retry_after if isinstance(report.failure, RetryLater) else None
+        raise self.retry(exc=report.failure, countdown=backoff_delay(failures, retry_after, base=30))
+    return report.public()
+
+
+@celery_app.task(name="ingestion.poll_due_sources")
+def poll_due_sources() -> int:
+    """Enqueue every due source once: claim it by moving its next poll time forward."""
+    settings = get_settings()
+    with session_scope(settings.sqlalchemy_url) as session:
+        due = service.due_sources(session)
+        for source_id in due:
+            source = session.get(Source, source_id)
+            if source is not None:
+                source.next_fetch_at = utcnow() + timedelta(minutes=source.interval_minutes)
+    for source_id in due:  # after commit, by id
+        fetch_source.delay(source_id)
+    return len(due)
+
+
 @celery_app.task(name="system.ping")
 def ping(value: str) -> str:
-    """A round trip through the broker, used by readiness tests."""
+    """A round trip through the broker, used by readiness checks and tests."""
     return f"pong:{value}"

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import ipaddress
+import multiprocessing
 import socket
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +15,7 @@ import numpy as np
 import pytest
 from chromadb.config import Settings as ChromaSettings
 
+from dealscout.core import embeddings
 from dealscout.core.embeddings import (
     DealscoutEmbeddingFunction,
     Embedder,
@@ -126,3 +129,36 @@ def test_chroma_config_round_trip() -> None:
     assert rebuilt.embedder is function.embedder
     with pytest.raises(ValueError):
         DealscoutEmbeddingFunction.validate_config({"model_id": "some-other-model"})
+
+
+def test_concurrent_first_use_loads_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    loads: list[int] = []
+    real_model = embeddings._Model
+
+    def counting_model(*args: Any) -> Any:
+        loads.append(1)
+        return real_model(*args)
+
+    monkeypatch.setattr(embeddings, "_Model", counting_model)
+    embedder = Embedder()
+    with ThreadPoolExecutor(4) as pool:
+        vectors = list(pool.map(lambda _: embedder.embed(["renewal at risk"]), range(8)))
+    assert len(loads) == 1
+    assert all(np.allclose(v, vectors[0], atol=1e-6) for v in vectors)
+
+
+def _embed_in_child(embedder: Embedder, queue: Any) -> None:
+    queue.put(embedder.embed(["renewal at risk"]))
+
+
+def test_forked_worker_reloads_and_embeds() -> None:
+    embedder = Embedder()
+    expected = embedder.embed(["renewal at risk"])  # loaded in the parent before the fork
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=_embed_in_child, args=(embedder, queue))
+    child.start()
+    result = queue.get(timeout=30)
+    child.join(timeout=10)
+    assert child.exitcode == 0
+    assert np.allclose(result, expected, atol=1e-6)

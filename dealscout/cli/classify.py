@@ -1,0 +1,110 @@
+"""``dealscout classify`` and ``dealscout eval classify``: thin shells over the classifier."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from dealscout.cli.app import app, eval_app
+from dealscout.cli.output import emit_json, fail, progress
+from dealscout.core.errors import BadInput, Refused
+from dealscout.ingestion.classify import Classification, classify
+from dealscout.ingestion.fetch import load_local
+from dealscout.ingestion.parse import parse_document
+from dealscout.ingestion.scoring import evaluate_classifier, load_labeled
+
+PROGRESS_EVERY = 500
+
+
+def _classify_file(path: str) -> Classification:
+    data, content_type = load_local(path)
+    document = parse_document(
+        data, content_type=content_type, url=None, fetched_at=datetime.now(UTC)
+    )
+    item = next((i for i in document.items if i.reject_reason is None), None)
+    if item is None:
+        raise Refused(f"{path}: no readable item in the document")
+    return classify(item.title, item.text or item.summary, item.url)
+
+
+def _classify_line(line: str) -> dict[str, Any]:
+    """One JSONL request → one result line; problems become ``{"id", "error"}``."""
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return {"id": None, "error": f"not JSON: {exc.msg}"}
+    if not isinstance(row, dict):
+        return {"id": None, "error": "expected a JSON object"}
+    row_id = row.get("id")
+    text, title, url = row.get("text"), row.get("title") or "", row.get("url")
+    if not isinstance(text, str) or not text.strip():
+        return {"id": row_id, "error": "missing 'text'"}
+    if not isinstance(title, str) or not (url is None or isinstance(url, str)):
+        return {"id": row_id, "error": "'title' and 'url' must be strings"}
+    return {"id": row_id, **classify(title, text, url).model_dump(mode="json")}
+
+
+def _print_human(result: Classification) -> None:
+    secondary = ", ".join(f"{s.type} {s.confidence:.2f}" for s in result.secondary) or "none"
+    typer.echo(f"type: {result.type} ({result.confidence:.2f})\nsecondary: {secondary}")
+    for key, value in result.facts.items():
+        typer.echo(f"{key}: {value}")
+
+
+def _run_jsonl(path: str, json_out: bool) -> None:
+    file = Path(path)
+    if not file.is_file():
+        fail(f"{path}: not a readable file")
+    with file.open(encoding="utf-8", errors="replace") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            result = _classify_line(line)
+            if json_out:
+                emit_json(result)
+            else:
+                typer.echo(f"{result.get('id')}\t{result.get('type') or result.get('error')}")
+            if number % PROGRESS_EVERY == 0:
+                progress(f"{number} lines classified")
+
+
+@app.command("classify")
+def classify_command(
+    file: str | None = typer.Option(None, "--file", help="An HTML page, text or feed entry."),
+    jsonl: str | None = typer.Option(None, "--jsonl", help="Objects with id, text, title, url."),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Classify one document (--file) or a JSONL batch (--jsonl) into CONTRACT signal types."""
+    if (file is None) == (jsonl is None):
+        fail("give exactly one of --file or --jsonl")
+    if jsonl is not None:
+        _run_jsonl(jsonl, json_out)
+        return
+    try:
+        result = _classify_file(str(file))
+    except (BadInput, Refused) as exc:
+        fail(str(exc))
+    if json_out:
+        emit_json(result)
+    else:
+        _print_human(result)
+
+
+@eval_app.command("classify")
+def eval_classify(
+    path: str = typer.Argument(..., help="Labeled JSONL like shared/eval/signals_dev.jsonl."),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Precision, recall and F1 per signal type (primary), accuracy and macro-F1."""
+    try:
+        result = evaluate_classifier(load_labeled(path))
+    except BadInput as exc:
+        fail(str(exc))
+    if json_out:
+        emit_json(result.as_dict())
+    else:
+        typer.echo(result.as_text())
