@@ -113,8 +113,13 @@ def measure(
 
 
 def _row(bench: str, metric: str, value: float, unit: str, target: str) -> dict:
-    return {"benchmark": bench, "metric": metric, "value": round(value, 3), "unit": unit,
-            "target": target}
+    return {
+        "benchmark": bench,
+        "metric": metric,
+        "value": round(value, 3),
+        "unit": unit,
+        "target": target,
+    }
 
 
 def run(quick: bool) -> list[dict]:

@@ -14,9 +14,7 @@ from dealscout.cli.context import CliStore, open_store
 from dealscout.cli.output import emit_json, fail, progress
 from dealscout.core.errors import NotFound, Refused
 from dealscout.core.lock import StoreLock
-from dealscout.core.vectorstore import VectorStore
 from dealscout.ingestion import service, vectors
-from dealscout.ingestion.fetch import SafeFetcher
 from dealscout.workers import followups
 
 
@@ -48,18 +46,12 @@ def ingest(
         row = service.source_for(store.session, store.workspace.id, source, target.id)
         progress(f"{'fetching' if is_url else 'reading'} {source}")
         if is_url:
-            with SafeFetcher(store.settings) as fetcher:
-                report = service.fetch_source(store.session, row, fetcher)
+            report = followups.fetch_and_follow_up(store.session, store.settings, row)
         else:
             report = service.ingest_local_file(store.session, row, source, store.settings)
-        if report.failure is None:
-            progress(f"{report.fetched} items: {report.new} new, {report.duplicates} duplicate, "
-                     f"{report.rejected} rejected; embedding")
-            new_signals = followups.signals_by_id(store.session, report.new_signal_ids)
-            vectors.embed_signals(store.session, VectorStore(store.settings), new_signals)
-            followups.after_ingest(store.session, store.settings, report.account_ids)
-    if report.failure is not None:
-        fail(str(report.failure), 1 if not isinstance(report.failure, Refused) else 2)
+            followups.follow_up(store.session, store.settings, report)
+        if report.failure is not None:  # inside the unit of work: nothing is kept
+            fail(str(report.failure), 2 if isinstance(report.failure, Refused) else 1)
     if json_out:
         emit_json(report.public())
         return
@@ -76,5 +68,6 @@ def reindex(workspace: str = typer.Option("default", "--workspace")) -> None:
     """Rebuild the workspace's vector index from the SQL store."""
     with open_store(workspace) as store, StoreLock(store.settings):
         progress("rebuilding vectors from SQL")
-        total = vectors.reindex_workspace(store.session, VectorStore(store.settings), store.workspace.id)
+        store_ = followups.vector_store(store.settings)
+        total = vectors.reindex_workspace(store.session, store_, store.workspace.id)
     typer.echo(f"reindexed {total} signals")

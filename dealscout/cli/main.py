@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 
-from dealscout.cli import admin, demo, ingest, serve  # noqa: F401  (register commands)
+from dealscout.cli import admin, briefs, demo, ingest, queue, serve  # noqa: F401  (register commands)
 from dealscout.cli.app import app
 
 __all__ = ["app", "run"]

@@ -6,7 +6,7 @@ in the same unit of work, so a manager never sees a note without its report.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -115,7 +115,7 @@ def delete_deal(session: Session, user: User, deal_id: int) -> None:
 
 
 def signal_hints(session: Session, account_id: int, today: date) -> list[SignalHint]:
-    since = today - timedelta(days=SIGNAL_HINT_DAYS)
+    since = datetime.combine(today - timedelta(days=SIGNAL_HINT_DAYS), time.min, tzinfo=UTC)
     rows = session.scalars(
         select(Signal)
         .join(SignalAccount, SignalAccount.signal_id == Signal.id)
@@ -156,7 +156,13 @@ def add_note(
         signals=signal_hints(session, deal.account_id, today),
         gateway=gateway,
     )
-    note = Note(workspace_id=user.workspace_id, deal_id=deal.id, author_id=user.id, stage=report.stage, text=text)
+    note = Note(
+        workspace_id=user.workspace_id,
+        deal_id=deal.id,
+        author_id=user.id,
+        stage=report.stage,
+        text=text,
+    )
     session.add(note)
     session.flush()
     record = CoachReportRecord(
@@ -211,8 +217,13 @@ def deal_detail(session: Session, user: User, deal_id: int) -> DealDetail:
         review = session.scalar(select(Review).where(Review.report_id == record.id))
         notes.append(
             NoteRead(
-                id=note.id, stage=note.stage, text=note.text, author_id=note.author_id,
-                created_at=note.created_at, report_id=record.id, report=report,
+                id=note.id,
+                stage=note.stage,
+                text=note.text,
+                author_id=note.author_id,
+                created_at=note.created_at,
+                report_id=record.id,
+                report=report,
                 review=review_read(session, review) if review else None,
             )
         )
@@ -240,3 +251,7 @@ def _exit_criteria(session: Session, workspace_id: int, stage: str) -> list[str]
         if candidate.id == stage:
             return list(candidate.exit_criteria)
     return []
+
+
+def deal_has_notes(session: Session, deal_id: int) -> bool:
+    return session.scalar(select(Note.id).where(Note.deal_id == deal_id).limit(1)) is not None

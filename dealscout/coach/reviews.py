@@ -38,7 +38,9 @@ def review_read(session: Session, review: Review) -> ReviewRead:
     )
 
 
-def list_reviews(session: Session, manager: User, status: str | None = "pending") -> list[ReviewRead]:
+def list_reviews(
+    session: Session, manager: User, status: str | None = "pending"
+) -> list[ReviewRead]:
     """The team's coached notes, riskiest first: held verdicts, then most risks, then most
     missing exit criteria, then oldest."""
     require_role(manager, "manager", "admin")
@@ -48,10 +50,14 @@ def list_reviews(session: Session, manager: User, status: str | None = "pending"
             raise BadInput("status must be pending, approved or needs_work")
         query = query.where(Review.status == status)
     reviews = [review_read(session, r) for r in session.scalars(query.order_by(Review.id))]
-    return sorted(reviews, key=lambda r: (r.verdict != "hold", -r.risk_count, -len(r.missing), r.id))
+    return sorted(
+        reviews, key=lambda r: (r.verdict != "hold", -r.risk_count, -len(r.missing), r.id)
+    )
 
 
-def submit_review(session: Session, manager: User, review_id: int, data: ReviewSubmit) -> ReviewRead:
+def submit_review(
+    session: Session, manager: User, review_id: int, data: ReviewSubmit
+) -> ReviewRead:
     require_role(manager, "manager", "admin")
     review = session.get(Review, review_id)
     if review is None or review.workspace_id != manager.workspace_id:
@@ -83,11 +89,14 @@ def submit_review(session: Session, manager: User, review_id: int, data: ReviewS
 def disagreement_rates(session: Session, manager: User) -> list[DisagreementRow]:
     """Per criterion: overrides over reviewed notes."""
     require_role(manager, "manager", "admin")
-    reviewed = session.scalar(
-        select(func.count(Review.id)).where(
-            Review.workspace_id == manager.workspace_id, Review.status != "pending"
+    reviewed = (
+        session.scalar(
+            select(func.count(Review.id)).where(
+                Review.workspace_id == manager.workspace_id, Review.status != "pending"
+            )
         )
-    ) or 0
+        or 0
+    )
     rows = session.execute(
         select(CriterionOverride.criterion, func.count(CriterionOverride.id))
         .where(CriterionOverride.workspace_id == manager.workspace_id)
@@ -95,6 +104,8 @@ def disagreement_rates(session: Session, manager: User) -> list[DisagreementRow]
         .order_by(CriterionOverride.criterion)
     )
     return [
-        DisagreementRow(criterion=c, overrides=n, reviews=reviewed, rate=n / reviewed if reviewed else 0.0)
+        DisagreementRow(
+            criterion=c, overrides=n, reviews=reviewed, rate=n / reviewed if reviewed else 0.0
+        )
         for c, n in rows
     ]

@@ -38,8 +38,8 @@ REST_WEIGHT = 0.4
 LEAD_CHARS = 400
 REST_CHARS = 2000
 MIN_SCORE = 2.4  # below this the item concerns none of the event types
-SECONDARY_MIN = 2.0
-SECONDARY_RATIO = 0.4
+SECONDARY_MIN = MIN_SCORE  # a secondary type must be able to stand on its own
+SECONDARY_RATIO = 0.25
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 
 
@@ -58,6 +58,10 @@ class Classification(BaseModel):
 def _zones(title: str, text: str) -> list[tuple[str, float]]:
     title = " ".join(title.replace("\u2019", "'").split())
     text = " ".join(text.replace("\u2019", "'").split())
+    if not title:  # untitled text: its first sentence plays the headline
+        head, _, rest = text.partition(". ")
+        if len(head) <= 200:
+            title, text = head, rest
     if title and text.startswith(title):  # headline-only feeds repeat the title as the text
         text = text[len(title) :].lstrip(" .:-")
     title_weight = QUESTION_TITLE_WEIGHT if title.endswith("?") else TITLE_WEIGHT

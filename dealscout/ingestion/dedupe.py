@@ -88,7 +88,9 @@ def signature_bytes(mh: MinHash) -> bytes:
 
 def from_bytes(data: bytes) -> MinHash:
     if len(data) != NUM_PERM * _SIGNATURE_DTYPE.itemsize:
-        raise ValueError(f"a signature has {NUM_PERM * _SIGNATURE_DTYPE.itemsize} bytes, got {len(data)}")
+        raise ValueError(
+            f"a signature has {NUM_PERM * _SIGNATURE_DTYPE.itemsize} bytes, got {len(data)}"
+        )
     values = np.frombuffer(data, dtype=_SIGNATURE_DTYPE).astype(np.uint32)
     return MinHash(num_perm=NUM_PERM, seed=_SEED, hashvalues=values, scheme=_SCHEME)
 

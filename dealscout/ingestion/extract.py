@@ -20,6 +20,7 @@ from dealscout.ingestion.dedupe import canonical_url, content_hash
 from dealscout.ingestion.sanitize import make_lead, normalize_space, one_line
 from dealscout.ingestion.schemas import RawItem, parse_date
 
+MAX_ELEMENTS = 50_000  # trafilatura costs ~40 µs per element; real articles have a few thousand
 SHORT_WORDS = 150  # below this, a page may be junk judged by its title and visible text
 TINY_WORDS = 30  # below this, markers anywhere in the HTML count too
 _SCAN_CHARS = 300_000
@@ -85,8 +86,10 @@ def reject_reason(title: str, text: str, html: str) -> str | None:
         (_ERROR_TITLE.search(title) or (tiny and _ERROR_TITLE.search(text)), "error page"),
         (_LOGIN_TITLE.search(title) or (tiny and _PASSWORD_INPUT.search(page)), "login page"),
         (_CONSENT_TEXT.search(heading) or (tiny and _CONSENT_HTML.search(page)), "consent wall"),
-        (tiny and (_JS_SHELL.search(page) or (not words and "<script" in page)),
-         "empty JavaScript shell"),
+        (
+            tiny and (_JS_SHELL.search(page) or (not words and "<script" in page)),
+            "empty JavaScript shell",
+        ),
         (not words, "no main text"),
     )
     return next((reason for hit, reason in checks if hit), None)
@@ -140,13 +143,16 @@ def extract_article(
     tree = load_tree(html)
     published = stated_date(tree) if tree is not None else None
     page_title = _page_title(tree)
-    document = trafilatura.bare_extraction(
-        tree if tree is not None else html,
-        url=url,
-        include_comments=False,
-        with_metadata=True,
-        date_extraction_params={"extensive_search": False, "original_date": True},
-    )
+    elements = sum(1 for _ in tree.iter()) if tree is not None else 0
+    document = None
+    if tree is not None and elements <= MAX_ELEMENTS:
+        document = trafilatura.bare_extraction(
+            tree,
+            url=url,
+            include_comments=False,
+            with_metadata=True,
+            date_extraction_params={"extensive_search": False, "original_date": True},
+        )
     text = normalize_space(getattr(document, "text", None) or "")
     title = one_line(getattr(document, "title", None)) or page_title
     published = published or parse_date(getattr(document, "date", None))
@@ -162,5 +168,9 @@ def extract_article(
         date_missing=published is None,
         author=one_line(getattr(document, "author", None)) or None,
         kind="article",
-        reject_reason=reject_reason(page_title or title, text, raw),
+        reject_reason=(
+            f"page too complex to extract ({elements} elements)"
+            if elements > MAX_ELEMENTS
+            else reject_reason(page_title or title, text, raw)
+        ),
     )

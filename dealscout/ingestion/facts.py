@@ -36,7 +36,10 @@ _ROUNDS = [
     (r"\bgrant\b", "grant"),
 ]
 _NAME = r"(?-i:(?:Dr\.\s)?[A-Z][a-z]+(?:[ -](?:[A-Z]\.|[A-Z][a-zA-Z'-]+)){1,2})"
-_ORG = r"(?-i:[A-Z][\w&.'-]*(?:\s(?:of\s|&\s)?[A-Z][\w&.'-]*){0,4})"
+_ORG = r"(?-i:[A-Z][\w&.'-]*(?: (?:of |& )?[A-Z][\w&.'-]*){0,4})"
+_INVESTOR_WORDS = re.compile(
+    r"(?:Ventures|Capital|Partners|VC|Fund|Investments|Equity|Growth|Bank|Lending|Management)$"
+)
 _ORG_STOP = re.compile(r"\s(?:Inc|Corp|Ltd|LLC|Co)\.?$")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 
@@ -70,7 +73,8 @@ def _first(patterns: list[tuple[str, str]], text: str) -> str | None:
 
 def _org_list(fragment: str) -> list[str]:
     names = re.findall(_ORG, fragment)
-    return [_ORG_STOP.sub("", n).strip() for n in names if n not in {"The", "Existing"}]
+    names = [_ORG_STOP.sub("", n).strip() for n in names]
+    return [n for n in names if n not in {"The", "Existing"} and not n.startswith("Series ")]
 
 
 def _funding(title: str, text: str) -> Facts:
@@ -84,20 +88,29 @@ def _funding(title: str, text: str) -> Facts:
         facts["round"] = round_
     investors: list[str] = []
     for m in re.finditer(
-        r"\b(?:led by|participation from|investors?(?: including)?|from)\s+([^.;]{3,160})", body
+        r"\b(led by|participation from|backed by|including|from) ([^.;]{3,160})", body
     ):
-        investors += _org_list(m.group(1))
+        named = _org_list(m.group(2))
+        if m.group(1) in ("from", "including"):  # only names that look like investors
+            named = [n for n in named if _INVESTOR_WORDS.search(n)]
+        investors += named
     if investors:
         facts["investors"] = list(dict.fromkeys(investors))
     return facts
 
 
 _PERSON_PATTERNS = [
-    rf"(?P<person>{_NAME}),? (?:as |its |the |our )+(?:new |interim |first )?(?P<title>{EXEC_TITLE})",
+    rf"(?P<person>{_NAME}),? (?:as |its |the |our )+(?:new |interim |first )?"
+    rf"(?P<title>{EXEC_TITLE})",
     rf"(?P<title>{EXEC_TITLE}),? (?P<person>{_NAME})",
     rf"(?P<person>{_NAME}),? (?:the |its |our )?(?:company's )?(?P<title>{EXEC_TITLE})",
     rf"(?P<person>{_NAME})[^.]{{0,60}}\bto (?:the role of )?(?P<title>{EXEC_TITLE})",
 ]
+
+
+_HEADLINE_VERB = re.compile(
+    r"^(?:Appoints|Names|Hires|Taps|Promotes|Welcomes|Elects|Announces|Adds|Says|Introducing)\s+"
+)
 
 
 def _executive(title: str, text: str) -> Facts:
@@ -105,7 +118,8 @@ def _executive(title: str, text: str) -> Facts:
         for pattern in _PERSON_PATTERNS:
             m = re.search(pattern, part, re.IGNORECASE)
             if m:
-                return {"person": m.group("person"), "title": m.group("title")}
+                person = _HEADLINE_VERB.sub("", m.group("person"))
+                return {"person": person, "title": m.group("title")}
     m = re.search(EXEC_TITLE, f"{title}. {text}", re.IGNORECASE)
     return {"title": m.group(0)} if m else {}
 
@@ -278,7 +292,7 @@ _EXTRACTORS: dict[str, Callable[[str, str], Facts]] = {
 }
 
 
-def extract_facts(type: str, title: str, text: str) -> Facts:  # noqa: A002 - contract name
+def extract_facts(type: str, title: str, text: str) -> Facts:
     """Facts for a signal of ``type`` (an empty dict for types without extractors)."""
     extractor = _EXTRACTORS.get(type)
     return extractor(title, text) if extractor else {}

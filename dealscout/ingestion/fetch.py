@@ -33,15 +33,15 @@ ROBOTS_AGENT = "dealscout"
 MAX_REDIRECTS = 5
 ROBOTS_MAX_BYTES = 512 * 1024
 ROBOTS_TTL_S = 24 * 3600.0
-_CHUNK = 16 * 1024
 _REDIRECTS = {301, 302, 303, 307, 308}
 _ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9,"
     " text/html;q=0.9, application/xml;q=0.8, text/*;q=0.5"
 )
-_TEXTUAL_TYPES = {"application/json", "application/xml", "application/xhtml+xml", "application/rss+xml",
-                  "application/atom+xml", "application/rdf+xml", "application/feed+json",
-                  "application/ld+json"}  # fmt: skip
+_TEXTUAL_TYPES = {
+    "application/json", "application/xml", "application/xhtml+xml", "application/rss+xml",
+    "application/atom+xml", "application/rdf+xml", "application/feed+json", "application/ld+json",
+}  # fmt: skip
 _LOCAL_TYPES = {".xml": "application/xml", ".rss": "application/rss+xml",
                 ".atom": "application/atom+xml", ".json": "application/json",
                 ".html": "text/html", ".htm": "text/html", ".txt": "text/plain"}  # fmt: skip
@@ -105,7 +105,11 @@ class _Decoder:
 
     def __init__(self, encoding: str, limit: int) -> None:
         encoding = encoding.strip().lower()
-        wbits = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
+        wbits = {
+            "gzip": 16 + zlib.MAX_WBITS,
+            "x-gzip": 16 + zlib.MAX_WBITS,
+            "deflate": zlib.MAX_WBITS,
+        }
         if encoding not in wbits and encoding not in ("", "identity"):
             raise Refused(f"unsupported content encoding {encoding!r}")
         self._zlib = zlib.decompressobj(wbits[encoding]) if encoding in wbits else None
@@ -222,7 +226,8 @@ class SafeFetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        return self._follow(url, headers, _Deadline(self.deadline_s), self.max_bytes, robots=True)
+        deadline = _Deadline(self.deadline_s)
+        return self._follow(url, headers, deadline, self.max_bytes, robots=self.obey_robots)
 
     def _follow(
         self, url: str, headers: dict[str, str], deadline: _Deadline, limit: int, *, robots: bool
@@ -294,7 +299,7 @@ class SafeFetcher:
         decoder = _Decoder(response.headers.get("content-encoding", ""), limit)
         parts: list[bytes] = []
         try:
-            for chunk in response.iter_raw(_CHUNK):
+            for chunk in response.iter_raw():
                 deadline.remaining()
                 parts.append(decoder.feed(chunk))
         except httpx.TimeoutException as exc:

@@ -10,14 +10,14 @@ from __future__ import annotations
 import re
 
 _PATTERNS = [
-    r"\bignore (?:all |any )?(?:the )?(?:previous|prior|above|earlier) (?:instructions|prompts?|rules)",
-    r"\bdisregard (?:all |any )?(?:the )?(?:previous|prior|above|earlier|your) (?:instructions|prompts?|rules)",
-    r"\bforget (?:all |everything )?(?:your|the|previous) (?:instructions|rules)",
+    r"\b(?:ignore|disregard|forget) (?:all |any |everything )?(?:of )?(?:the |your )?"
+    r"(?:previous|prior|above|earlier|your) (?:instructions|prompts?|rules)",
     r"\byou are now\b",
     r"\b(?:new|updated|override) (?:system )?instructions?\s*:",
     r"\bsystem prompt\b",
     r"\bas an ai (?:language )?model\b",
-    r"\b(?:assistant|ai|llm|chatbot|model)\s*[,:]\s*(?:please )?(?:ignore|say|write|output|respond|reply|include|tell)\b",
+    r"\b(?:assistant|ai|llm|chatbot|model)\s*[,:]\s*(?:please )?"
+    r"(?:ignore|say|write|output|respond|reply|include|tell)\b",
     r"<\s*/?\s*(?:system|instructions?)\s*>",
     r"\bdo not (?:mention|reveal|cite) (?:this|these) (?:instructions|sources?)\b",
 ]

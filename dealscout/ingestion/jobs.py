@@ -16,20 +16,21 @@ from dealscout.ingestion.schemas import JobFields, RawItem, Seniority, parse_dat
 Board = Literal["greenhouse", "lever", "ashby"]
 
 # First match wins: "Senior Director" is a director, "VP of Engineering" is no engineer.
-_SENIORITY: tuple[tuple[Seniority, re.Pattern[str]], ...] = tuple(
-    (level, re.compile(pattern, re.IGNORECASE))
-    for level, pattern in (
-        ("intern", r"\b(intern|internship|co-?op|apprentice(ship)?|trainee)\b"),
-        ("vp", r"\b([sea]?vp|vice[- ]president)\b"),
-        ("c-level", r"\b(chief \w+( \w+)? officer|c[eotfmipr]o|ciso|president|founder)\b"),
-        ("director", r"\b(director|head of)\b"),
-        ("manager", r"(?<!product )(?<!program )(?<!project )(?<!account )(?<!success )"
-                    r"\b(manager|mgr)\b"),
-        ("lead", r"\b(lead|principal|staff|architect)\b"),
-        ("senior", r"\b(senior|sr\.?|iii|iv)\b"),
-        ("junior", r"\b(junior|jr\.?|entry[- ]level|graduate|new grad|associate)\b|\bi$"),
-    )
+_SENIORITY_PATTERNS: tuple[tuple[Seniority, str], ...] = (
+    ("intern", r"\b(intern|internship|co-?op|apprentice(ship)?|trainee)\b"),
+    ("vp", r"\b([sea]?vp|vice[- ]president)\b"),
+    ("c-level", r"\b(chief \w+( \w+)? officer|c[eotfmipr]o|ciso|president|founder)\b"),
+    ("director", r"\b(director|head of)\b"),
+    (
+        "manager",
+        r"(?<!product )(?<!program )(?<!project )(?<!account )(?<!success )"
+        r"\b(manager|mgr)\b",
+    ),
+    ("lead", r"\b(lead|principal|staff|architect)\b"),
+    ("senior", r"\b(senior|sr\.?|iii|iv)\b"),
+    ("junior", r"\b(junior|jr\.?|entry[- ]level|graduate|new grad|associate)\b|\bi$"),
 )
+_SENIORITY = tuple((level, re.compile(p, re.IGNORECASE)) for level, p in _SENIORITY_PATTERNS)
 _EMPLOYMENT = {
     "fulltime": "full-time", "parttime": "part-time", "contract": "contract",
     "contractor": "contract", "temporary": "temporary", "temp": "temporary",

@@ -19,8 +19,7 @@ from pydantic import BaseModel, Field
 
 # Ordinary English words that companies use as names; a name used in lower case in the
 # document itself is treated the same way (see ``_is_common_word``).
-COMMON_WORDS = frozenset(
-    """
+_COMMON_WORDS = """
     apple slack square box zoom notion target shell gap visa block ramp oracle gong outreach
     front loom mercury delta united general pilot segment intercom stripe signal snap ring
     nest alphabet meta match wish chime plaid affirm toast compass mirror tile rover gusto
@@ -30,8 +29,8 @@ COMMON_WORDS = frozenset(
     current level pillar cover root lemonade hippo next oscar clover ample arm unity epic
     valve riot medium ghost bird lime spin jump progress sprout hub buffer later pulse
     amazon shopify monday asana canva miro linear render fly bright one via ford
-    """.split()
-)
+"""
+COMMON_WORDS = frozenset(_COMMON_WORDS.split())
 SUFFIX = r"(?:inc|corp|corporation|co|ltd|llc|plc|ag|gmbh|sa|nv|group|holdings|technologies|labs)\b"
 CONTEXT = re.compile(
     r"\b(?:inc|corp|corporation|ltd|llc|plc|ceo|cfo|cto|founder|announced|announces"
@@ -218,13 +217,13 @@ def match_accounts(doc: MatchInput, accounts: Sequence[AccountRef]) -> list[Acco
     for surface, level in _name_hits(body, index).items():
         ids = index.by_surface[surface]
         anchored = [i for i in ids if i in domain_ids]
-        if len(ids) > 1 and not anchored:
+        if anchored:
+            continue  # the domain already settled which account this name means
+        if len(ids) > 1:
             for account_id in ids:
                 add(account_id, "ambiguous", 0.4, f"name '{surface}' fits several accounts")
         elif level == "strong":
-            for account_id in anchored or ids:
-                add(account_id, "matched", 0.8, f"names '{surface}'")
+            add(ids[0], "matched", 0.8, f"names '{surface}'")
         else:
-            for account_id in ids:
-                add(account_id, "ambiguous", 0.45, f"'{surface}' without company context")
+            add(ids[0], "ambiguous", 0.45, f"'{surface}' without company context")
     return sorted(found.values(), key=_rank, reverse=True)

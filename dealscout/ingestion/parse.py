@@ -7,7 +7,7 @@ import io
 import json
 import re
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, NoReturn
 from urllib.parse import urljoin, urlsplit
 from xml.parsers import expat
 
@@ -32,11 +32,11 @@ class _RootReached(Exception):
     """Raised by the guard's expat handler: the prolog is over and was clean."""
 
 
-def _refuse_entities(*_args: object) -> None:
+def _refuse_entities(*_args: object) -> NoReturn:
     raise Refused("refused XML: entity declarations are not allowed (entity expansion / XXE)")
 
 
-def _stop(*_args: object) -> None:
+def _stop(*_args: object) -> NoReturn:
     raise _RootReached
 
 

@@ -7,13 +7,13 @@ embedded here; the caller embeds the new signals after this returns.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from datasketch import MinHash
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select, text
 from sqlalchemy.orm import Session
 
 from dealscout.accounts.models import Account
@@ -25,6 +25,7 @@ from dealscout.ingestion.injection import looks_like_injection
 from dealscout.ingestion.match import AccountMatch, AccountRef, MatchInput, match_accounts
 from dealscout.ingestion.models import Signal, SignalAccount
 from dealscout.ingestion.schemas import RawItem
+
 
 @dataclass
 class IngestCounts:
@@ -75,7 +76,8 @@ class WorkspaceDedupe:
             .order_by(Signal.id)
         )
         for signal_id, signature in rows:
-            self.index.add(str(signal_id), dedupe.from_bytes(signature))
+            if signature:
+                self.index.add(str(signal_id), dedupe.from_bytes(signature))
             self.last_id = signal_id
 
     def original_of(self, session: Session, signature: MinHash) -> int | None:
@@ -100,7 +102,10 @@ def workspace_dedupe(session: Session, workspace_id: int) -> WorkspaceDedupe:
 
 def account_refs(session: Session, workspace_id: int) -> list[AccountRef]:
     rows = session.scalars(select(Account).where(Account.workspace_id == workspace_id))
-    return [AccountRef(id=a.id, name=a.name, domain=a.domain, aliases=list(a.aliases or [])) for a in rows]
+    return [
+        AccountRef(id=a.id, name=a.name, domain=a.domain, aliases=list(a.aliases or []))
+        for a in rows
+    ]
 
 
 def _exact_duplicate(
@@ -170,10 +175,18 @@ def _link_accounts(session: Session, signal: Signal, matches: Sequence[AccountMa
     return linked
 
 
+def _lock_workspace(session: Session, workspace_id: int) -> None:
+    """Serialize ingestion of one workspace across processes until the transaction ends,
+    so two workers never both store the same story (PostgreSQL; SQLite has one writer)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": workspace_id})
+
+
 def ingest_items(
     session: Session, ctx: IngestContext, items: Sequence[RawItem], accounts: Sequence[AccountRef]
 ) -> IngestCounts:
     near = workspace_dedupe(session, ctx.workspace_id)
+    _lock_workspace(session, ctx.workspace_id)
     with near.lock:
         near.refresh(session, ctx.workspace_id)
         return _ingest_locked(session, ctx, items, accounts, near)
@@ -188,8 +201,8 @@ def _ingest_locked(
 ) -> IngestCounts:
     counts = IngestCounts(fetched=len(items))
     for item in items:
-        text = "\n".join(p for p in (item.title, item.text or item.summary) if p)
-        digest = dedupe.content_hash(text)
+        content = "\n".join(p for p in (item.title, item.text or item.summary) if p)
+        digest = dedupe.content_hash(content)
         existing = _exact_duplicate(session, ctx, item, digest)
         if existing is not None:
             counts.duplicates += 1
@@ -198,7 +211,7 @@ def _ingest_locked(
             session.add(_new_signal(ctx, item, digest, "rejected"))
             counts.rejected += 1
             continue
-        signature = dedupe.minhash(text)
+        signature = dedupe.minhash(content)
         original = near.original_of(session, signature)
         signal = _new_signal(ctx, item, digest, "duplicate" if original else "active")
         signal.minhash = dedupe.signature_bytes(signature)
@@ -211,11 +224,13 @@ def _ingest_locked(
         signal.type, signal.confidence = result.type, result.confidence
         signal.secondary = [s.model_dump() for s in result.secondary]
         signal.facts = result.facts
-        signal.suspicious = looks_like_injection(text)
+        signal.suspicious = looks_like_injection(content)
         session.add(signal)
         session.flush()
         near.index.add(str(signal.id), signature)
-        doc = MatchInput(title=item.title, text=text, url=item.url, source_account_id=ctx.source_account_id)
+        doc = MatchInput(
+            title=item.title, text=content, url=item.url, source_account_id=ctx.source_account_id
+        )
         counts.account_ids |= _link_accounts(session, signal, match_accounts(doc, accounts))
         counts.new += 1
         counts.new_signals.append(signal)

@@ -37,7 +37,16 @@ class IngestReport:
     failure: Refused | Transient | None = None
 
     def public(self) -> dict[str, object]:
-        keys = ("account", "source", "fetched", "new", "duplicates", "rejected", "errors", "warnings")
+        keys = (
+            "account",
+            "source",
+            "fetched",
+            "new",
+            "duplicates",
+            "rejected",
+            "errors",
+            "warnings",
+        )
         return {k: getattr(self, k) for k in keys} | {"not_modified": self.not_modified}
 
 
@@ -103,7 +112,9 @@ def _report(session: Session, source: Source, counts: IngestCounts) -> IngestRep
     )
 
 
-def ingest_local_file(session: Session, source: Source, path: str, settings: Settings) -> IngestReport:
+def ingest_local_file(
+    session: Session, source: Source, path: str, settings: Settings
+) -> IngestReport:
     data, content_type = load_local(path, max_bytes=settings.fetch_max_bytes)
     return ingest_bytes(session, source, data, content_type, url=None)
 
@@ -148,7 +159,9 @@ def fetch_source(session: Session, source: Source, fetcher: SafeFetcher) -> Inge
             report = IngestReport(account=account, source=source.url, not_modified=True)
         else:
             with session.begin_nested():
-                report = ingest_bytes(session, source, result.body, result.content_type, result.final_url)
+                report = ingest_bytes(
+                    session, source, result.body, result.content_type, result.final_url
+                )
             source.etag, source.last_modified = result.etag, result.last_modified
     except (Refused, Transient) as exc:
         record_failure(source, exc)

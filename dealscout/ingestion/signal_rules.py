@@ -39,7 +39,8 @@ RAW_CUES: dict[str, list[tuple[str, float]]] = {
         (r"\b(?:pre-seed|seed|series [a-h])\b(?: (?:round|funding|financing|extension))?", 3.0),
         (r"\b(?:funding|financing|investment) round\b|\bround of (?:funding|financing)\b", 2.5),
         (
-            r"\b(?:ipo|initial public offering|go(?:es|ing)? public|public listing|direct listing)\b",
+            r"\b(?:ipo|initial public offering|go(?:es|ing)? public|public listing"
+            r"|direct listing)\b",
             2.5,
         ),
         (r"\b(?:hong kong|nasdaq|nyse|stock market|share|second) listing\b", 2.5),
@@ -181,7 +182,8 @@ RAW_CUES: dict[str, list[tuple[str, float]]] = {
             3.0,
         ),
         (
-            r"\bnew (?:cloud )?region\b|\bfirst (?:international |european |overseas )?(?:office|facility)\b",
+            r"\bnew (?:cloud )?region\b|\bfirst (?:international |european |overseas )?(?:office"
+            r"|facility)\b",
             2.0,
         ),
         (r"\b(?:production capacity|capacity expansion|ramp(?:s|ing)? up)\b", 2.0),
@@ -197,7 +199,8 @@ RAW_CUES: dict[str, list[tuple[str, float]]] = {
     "partnership": [
         (r"\bpartnership\b|\bpartner(?:s|ed|ing)? with\b|\bteam(?:s|ed|ing)? up\b", 3.0),
         (
-            r"\balliance\b|\b(?:reseller|distribution|referral|co-marketing) (?:agreement|deal|partnership)\b",
+            r"\balliance\b|\b(?:reseller|distribution|referral|co-marketing) (?:agreement|deal"
+            r"|partnership)\b",
             3.0,
         ),
         (r"\b(?:technology|preferred|channel|certified) partner\b|\bpartner program\b", 2.5),
@@ -220,11 +223,13 @@ RAW_CUES: dict[str, list[tuple[str, float]]] = {
         (r"\bdivest\w*|\bspin(?:s|ning)?[- ]?off\b|\bspinoff\b|\bcarve-out\b", 3.0),
         (r"\b(?:controlling|majority|minority) (?:equity )?(?:interest|stake)\b|\bstake in\b", 3.0),
         (
-            r"\b(?:unsolicited|revised|buyout|takeover|acquisition) (?:[\w-]+ )?(?:offer|proposal|bid)\b",
+            r"\b(?:unsolicited|revised|buyout|takeover|acquisition) (?:[\w-]+ )?(?:offer|proposal"
+            r"|bid)\b",
             3.0,
         ),
         (
-            r"\bshareholders? (?:\w+ ){0,2}approv\w+ (?:the )?(?:\w+ ){0,2}(?:transaction|deal|merger|arrangement)\b|\bplan of arrangement\b",
+            r"\bshareholders? (?:\w+ ){0,2}approv\w+ (?:the )?(?:\w+ ){0,2}(?:transaction|deal"
+            r"|merger|arrangement)\b|\bplan of arrangement\b",
             3.0,
         ),
         (r"\b(?:pending|proposed|planned) (?:[\w-]+ ){0,3}(?:merger|acquisition|deal)\b", -1.5),
@@ -232,7 +237,8 @@ RAW_CUES: dict[str, list[tuple[str, float]]] = {
         (r"\ball-stock\b|\bcash and stock\b|\bper share in cash\b|/share\b", 2.0),
         (r"\b(?:merger|deal) talks\b|\bin talks to\b|\bcombination\b", 1.5),
         (
-            r"\b(?:übernimmt|übernahme|kauft|besitzer|acquiert|rachète|adquiere|adquisición|adquire)\b",
+            r"\b(?:übernimmt|übernahme|kauft|besitzer|acquiert|rachète|adquiere|adquisición"
+            r"|adquire)\b",
             3.0,
         ),
     ],
@@ -247,7 +253,8 @@ RAW_CUES: dict[str, list[tuple[str, float]]] = {
         (r"\bannounc\w+ (?:the )?(?:availability|launch)\b|\bpublic (?:demo|beta)\b", 2.5),
         (r"\bopen-sourc(?:ed|es|ing)\b", 2.0),
         (
-            r"\bnew (?:features?|tools?|products?|version|model|service|platform|app)\b|\bproduct lineup\b",
+            r"\bnew (?:features?|tools?|products?|version|model|service|platform|app)\b"
+            r"|\bproduct lineup\b",
             2.0,
         ),
         (r"\bversion \d|\bv\d+\.\d\b", 2.5),
@@ -256,11 +263,13 @@ RAW_CUES: dict[str, list[tuple[str, float]]] = {
         (r"'s new (?-i:[A-Z])", 1.5),
         (r"'s new\b|\bfirst-ever\b|\bbeta\b", 1.0),
         (
-            r"\b(?:veröffentlicht|stellt \w+ vor|gibt [\w -]{0,40} frei|lance|dévoile|lanza|lança)\b",
+            r"\b(?:veröffentlicht|stellt \w+ vor|gibt [\w -]{0,40} frei|lance|dévoile|lanza"
+            r"|lança)\b",
             2.5,
         ),
         (
-            r"\blaunch\w*\s+(?:of\s+)?(?:an?\s+|its\s+|the\s+)?(?:[\w-]+\s+){0,3}(?:initiative|program"
+            r"\blaunch\w*\s+(?:of\s+)?(?:an?\s+|its\s+|the\s+)?(?:[\w-]+\s+){0,3}(?:initiative"
+            r"|program"
             r"|programme|transformation|strategy|probe|investigation|inquiry|review|recruiting"
             r"|hiring|campaign)\b",
             -2.5,
@@ -269,7 +278,8 @@ RAW_CUES: dict[str, list[tuple[str, float]]] = {
     "earnings": [
         (r"\bearnings\b|\bearnings call\b|\bfinancial results\b|\bquarterly results\b", 3.0),
         (
-            r"\b(?:first|second|third|fourth|1st|2nd|3rd|4th)[- ]quarter (?:results|revenue|earnings"
+            r"\b(?:first|second|third|fourth|1st|2nd|3rd|4th)[- ]quarter (?:results|revenue"
+            r"|earnings"
             r"|profit|loss|sales)\b|\bq[1-4] (?:results|earnings|revenue|sales)\b",
             3.0,
         ),
@@ -304,7 +314,8 @@ RAW_CUES: dict[str, list[tuple[str, float]]] = {
         (r"\bstrateg(?:y|ies)\b|\boverhaul\b|\breorgani[sz]ation\b|\bpivot\w*\b", 1.5),
         (r"\bprogram(?:me)?\b|\bautomation\b|\brobotics\b|\bcompany-wide\b", 1.0),
         (
-            r"\bto (?:boost|improve|enhance|drive|accelerate) (?:\w+ ){0,3}(?:efficiency|productivity|performance)\b",
+            r"\bto (?:boost|improve|enhance|drive|accelerate) (?:\w+ ){0,3}(?:efficiency"
+            r"|productivity|performance)\b",
             1.5,
         ),
         (r"\b(?:ai|artificial intelligence|generative ai)\b", 1.0),
@@ -322,7 +333,11 @@ RAW_CUES: dict[str, list[tuple[str, float]]] = {
         (r"\binvestigat\w+\b", 2.0),
         (r"\bprobe\b|\bfraud\b|\bsubpoena\w*\b|\bindict\w*\b", 2.5),
         (r"\bexploits?\b|\bvulnerabilit\w+\b|\bgrounded\b|\bgrounds\b", 2.0),
-        (r"\b(?:plane|jet|aircraft|boeing|airbus|flight|helicopter|train) crash\b|\bcrash(?:es|ed)? (?:\w+ ){0,2}(?:servers?|systems?|apps?)\b", 2.0),
+        (
+            r"\b(?:plane|jet|aircraft|boeing|airbus|flight|helicopter|train) crash\b|\bcrash(?:es"
+            r"|ed)? (?:\w+ ){0,2}(?:servers?|systems?|apps?)\b",
+            2.0,
+        ),
         (
             r"\bantitrust\b|\bbankrupt\w*|\bchapter 11\b|\bcontaminat\w+|\blisteria\b|\brecalls?\b",
             2.0,
@@ -333,7 +348,8 @@ RAW_CUES: dict[str, list[tuple[str, float]]] = {
     ],
     "other": [
         (
-            r"\b(?:upped|upgraded|downgraded|raised|lowered|cut) (?:to|at) (?:buy|sell|hold|neutral|outperform|overweight|underweight|underperform)\b",
+            r"\b(?:upped|upgraded|downgraded|raised|lowered|cut) (?:to|at) (?:buy|sell|hold"
+            r"|neutral|outperform|overweight|underweight|underperform)\b",
             3.0,
         ),
         (
@@ -343,7 +359,8 @@ RAW_CUES: dict[str, list[tuple[str, float]]] = {
         (r"\bform 8\.\d\b|\bform 13[dfg]\b", 3.0),
         (r"\b(?:week ahead|things to watch|what to watch|we're watching|busy week)\b", 2.5),
         (
-            r"\bwebinar\b|\bregister now\b|\bbrown bag\b|\bmeetup\b|\bpodcast\b|\bconference\b(?! call)",
+            r"\bwebinar\b|\bregister now\b|\bbrown bag\b|\bmeetup\b|\bpodcast\b"
+            r"|\bconference\b(?! call)",
             2.0,
         ),
         (r"^(?:opinion|column|commentary|editorial|analysis|explainer|how to|recipe)s?\b", 2.0),
@@ -355,12 +372,14 @@ CUES: dict[str, list[tuple[re.Pattern[str], float]]] = {
     for label, cues in RAW_CUES.items()
 }
 
-ENGLISH_STOPWORDS = frozenset(
+_ENGLISH = (
     "the a an of and to in is for on with that by as at from its it has was be are will this"
-    " said says have had not but or which their our we they he she you new after over".split()
+    " said says have had not but or which their our we they he she you new after over"
 )
-FOREIGN_STOPWORDS = frozenset(
+_FOREIGN = (
     "der die das und ist mit für von den dem des ein eine nicht auf zu im le la les et est pour"
     " du un une dans sur par au aux el los las y es por con para del em da do dos das uma que"
-    " o na no ao".split()
+    " o na no ao"
 )
+ENGLISH_STOPWORDS = frozenset(_ENGLISH.split())
+FOREIGN_STOPWORDS = frozenset(_FOREIGN.split())

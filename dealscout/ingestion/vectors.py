@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dealscout.core.vectorstore import VectorItem, VectorStore
+from dealscout.core.vectorstore import MetadataValue, VectorItem, VectorStore
 from dealscout.ingestion.models import Signal, SignalAccount
 
 RETRIEVAL_CHARS = 700
@@ -27,7 +27,7 @@ def vector_items(signals: Sequence[Signal], accounts: dict[int, list[int]]) -> l
     items = []
     for signal in signals:
         account_ids = accounts.get(signal.id, [])
-        metadata = {
+        metadata: dict[str, MetadataValue | None] = {
             "account_id": account_ids[0] if account_ids else 0,
             "type": signal.type,
             "published_at": int(signal.published_at.timestamp()),
@@ -70,7 +70,11 @@ def reindex_workspace(session: Session, store: VectorStore, workspace_id: int) -
         batch = list(
             session.scalars(
                 select(Signal)
-                .where(Signal.workspace_id == workspace_id, Signal.status == "active", Signal.id > last_id)
+                .where(
+                    Signal.workspace_id == workspace_id,
+                    Signal.status == "active",
+                    Signal.id > last_id,
+                )
                 .order_by(Signal.id)
                 .limit(REINDEX_BATCH)
             )

@@ -1,14 +1,33 @@
-"""What follows an ingest, shared by the tasks and the CLI: embed, then refresh the queue."""
+"""Fetching a source and what follows it, shared by the tasks, the API and the CLI:
+store the signals, embed the new ones, then refresh what depends on them."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dealscout.briefs.queue_store import refresh_accounts
 from dealscout.core.config import Settings
-from dealscout.ingestion.models import Signal
+from dealscout.core.vectorstore import VectorStore
+from dealscout.ingestion import service, vectors
+from dealscout.ingestion.fetch import SafeFetcher
+from dealscout.ingestion.models import Signal, Source
+from dealscout.ingestion.service import IngestReport
+
+_STORES: dict[tuple[str | None, int, str], VectorStore] = {}
+_STORES_LOCK = threading.Lock()
+
+
+def vector_store(settings: Settings) -> VectorStore:
+    """One vector store client per process and configuration."""
+    key = (settings.chroma_host, settings.chroma_port, str(settings.chroma_path))
+    with _STORES_LOCK:
+        if key not in _STORES:
+            _STORES[key] = VectorStore(settings)
+        return _STORES[key]
 
 
 def signals_by_id(session: Session, ids: Sequence[int]) -> list[Signal]:
@@ -20,4 +39,21 @@ def signals_by_id(session: Session, ids: Sequence[int]) -> list[Signal]:
 def after_ingest(session: Session, settings: Settings, account_ids: Sequence[int]) -> None:
     """Refresh what depends on an account's signals (the queue scores; briefs key off the
     signals themselves and regenerate on their next read)."""
-    del session, settings, account_ids  # the queue hooks in here (issue 6)
+    del settings
+    refresh_accounts(session, account_ids)
+
+
+def follow_up(session: Session, settings: Settings, report: IngestReport) -> None:
+    if report.failure is not None:
+        return
+    vectors.embed_signals(
+        session, vector_store(settings), signals_by_id(session, report.new_signal_ids)
+    )
+    after_ingest(session, settings, report.account_ids)
+
+
+def fetch_and_follow_up(session: Session, settings: Settings, source: Source) -> IngestReport:
+    with SafeFetcher(settings) as fetcher:
+        report = service.fetch_source(session, source, fetcher)
+    follow_up(session, settings, report)
+    return report

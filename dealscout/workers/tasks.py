@@ -9,26 +9,19 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from functools import lru_cache
 
 from celery import Task
 
 from dealscout.core.config import get_settings
 from dealscout.core.db import session_scope, utcnow
 from dealscout.core.errors import Transient
-from dealscout.core.vectorstore import VectorStore
-from dealscout.ingestion import service, vectors
-from dealscout.ingestion.fetch import RetryLater, SafeFetcher, backoff_delay
+from dealscout.ingestion import service
+from dealscout.ingestion.fetch import RetryLater, backoff_delay
 from dealscout.ingestion.models import Source
 from dealscout.workers import followups
 from dealscout.workers.celery_app import celery_app
 
 log = logging.getLogger(__name__)
-
-
-@lru_cache(maxsize=1)
-def _vector_store() -> VectorStore:
-    return VectorStore(get_settings())
 
 
 @celery_app.task(name="ingestion.fetch_source", bind=True, max_retries=5)
@@ -38,16 +31,13 @@ def fetch_source(self: Task, source_id: int) -> dict[str, object]:
         source = session.get(Source, source_id)
         if source is None or not source.enabled:
             return {"skipped": source_id}
-        with SafeFetcher(settings) as fetcher:
-            report = service.fetch_source(session, source, fetcher)
-        if report.failure is None:
-            new = followups.signals_by_id(session, report.new_signal_ids)
-            vectors.embed_signals(session, _vector_store(), new)
-            followups.after_ingest(session, settings, report.account_ids)
+        report = followups.fetch_and_follow_up(session, settings, source)
         failures = source.failures
     if isinstance(report.failure, Transient):
         retry_after = report.failure.retry_after if isinstance(report.failure, RetryLater) else None
-        raise self.retry(exc=report.failure, countdown=backoff_delay(failures, retry_after, base=30))
+        raise self.retry(
+            exc=report.failure, countdown=backoff_delay(failures, retry_after, base=30)
+        )
     return report.public()
 
 

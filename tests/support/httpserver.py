@@ -10,13 +10,15 @@
         fetcher.get(server.url("/feed.xml"))
         assert server.hits("/feed.xml") == 1
 
-Unknown paths answer 404. Each response closes its connection (HTTP/1.0), so every request
-opens a new connection — tests can count connections by counting requests.
+Unknown paths answer 404. Each response closes its connection (HTTP/1.0). ``connections``
+counts accepted TCP connections, so a test can prove that nothing connected at all.
+Bind ``host="::1"`` for IPv6 or another loopback address such as ``127.0.0.2``.
 """
 
 from __future__ import annotations
 
 import mimetypes
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -51,6 +53,19 @@ class Request:
 Handler = Reply | Callable[[Request], Reply]
 
 
+class _CountingServer(ThreadingHTTPServer):
+    daemon_threads = True
+    connections = 0
+
+    def verify_request(self, request: object, client_address: object) -> bool:
+        self.connections += 1
+        return True
+
+
+class _CountingServer6(_CountingServer):
+    address_family = socket.AF_INET6
+
+
 class LoopbackServer:
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         self.routes: dict[str, Handler] = {}
@@ -58,9 +73,11 @@ class LoopbackServer:
         self.requests: list[Request] = []
         self._lock = threading.Lock()
         self._stopping = threading.Event()
-        self._httpd = ThreadingHTTPServer((host, port), _make_handler(self))
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        server_class = _CountingServer6 if ":" in host else _CountingServer
+        self._httpd = server_class((host, port), _make_handler(self))
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
         self._thread.start()
 
     @property
@@ -72,23 +89,41 @@ class LoopbackServer:
         return int(self._httpd.server_address[1])
 
     @property
+    def connections(self) -> int:
+        return self._httpd.connections
+
+    @property
     def base_url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        return self.url("")
 
     def url(self, path: str = "/", *, host: str | None = None) -> str:
         """Absolute URL of ``path``; ``host`` swaps in a name (for tests with a resolver)."""
-        return f"http://{host or self.host}:{self.port}{path}"
+        name = host or self.host
+        return f"http://{f'[{name}]' if ':' in name else name}:{self.port}{path}"
 
     def add(self, path: str, handler: Handler) -> None:
         self.routes[path] = handler
 
-    def text(self, path: str, body: str | bytes, *, content_type: str = "text/plain",
-             status: int = 200, headers: dict[str, str] | None = None) -> None:
+    def text(
+        self,
+        path: str,
+        body: str | bytes,
+        *,
+        content_type: str = "text/plain",
+        status: int = 200,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         data = body.encode("utf-8") if isinstance(body, str) else body
         self.add(path, Reply(status, data, dict(headers or {}), content_type))
 
-    def file(self, path: str, source: Path, *, content_type: str | None = None,
-             headers: dict[str, str] | None = None) -> None:
+    def file(
+        self,
+        path: str,
+        source: Path,
+        *,
+        content_type: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         guessed = content_type or mimetypes.guess_type(source.name)[0] or "application/octet-stream"
         self.add(path, Reply(200, source.read_bytes(), dict(headers or {}), guessed))
 
@@ -126,10 +161,10 @@ class LoopbackServer:
         path = urlsplit(request.path).path
         for prefix, root in self.directories.items():
             candidate = (root / path.removeprefix(prefix)).resolve()
-            if path.startswith(prefix) and candidate.is_relative_to(root.resolve()):
-                if candidate.is_file():
-                    guessed = mimetypes.guess_type(candidate.name)[0]
-                    return Reply(body=candidate.read_bytes(), content_type=guessed)
+            inside = path.startswith(prefix) and candidate.is_relative_to(root.resolve())
+            if inside and candidate.is_file():
+                guessed = mimetypes.guess_type(candidate.name)[0]
+                return Reply(body=candidate.read_bytes(), content_type=guessed)
         return Reply(404, b"not found")
 
 

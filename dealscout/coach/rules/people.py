@@ -22,7 +22,7 @@ _SENIOR_TITLE = (
 _WORD_TITLE = (
     rf"{_SENIOR_TITLE}|dir\.?|manager|mgr\.?|supervisor|engineer|analyst|architect|buyer"
     r"|administrator|coordinator|specialist|officer|chair(?:man|person)?|accountant|lead"
-    r"|recruiter|strategist|scientist"
+    r"|recruiter|strategist|scientist|planner|associate|consultant|advisor|auditor|BP"
 )
 TITLE = rf"(?:\b{_ACRONYM_TITLE}\b|(?i:\b(?:{_WORD_TITLE})\b))"
 _TITLE_RE = re.compile(TITLE)
@@ -54,8 +54,8 @@ _HONORIFIC = r"(?:(?:Dr|Prof|Mr|Ms|Mrs)\.? )?"
 # Name, then a title in parentheses or after a comma: "Ana Sousa (Billing Ops Lead)".
 _NAME_THEN_TITLE = re.compile(
     rf"{_HONORIFIC}(?P<name>{NAME})(?:'s)? ?(?:\((?:our |their |the )?(?P<t1>[^()\n]{{0,40}}?"
-    rf"{TITLE})[^()\n]*\)?|, (?:our |their |the |his |her )?(?P<t2>(?:[A-Z][\w&.]* ){{0,3}}"
-    rf"{TITLE}))",
+    rf"{TITLE})[^()\n]*\)?|(?:,| -| –) (?:our |their |the |his |her )?(?P<t2>(?:[A-Z][\w&.]* )"
+    rf"{{0,3}}{TITLE}))",
 )
 # Title, then a name: "CFO Daniel Ruiz", "VP Finance, Marcus Ybarra", "the CEO (Martin…".
 _TITLE_THEN_NAME = re.compile(
@@ -72,20 +72,26 @@ _ACTOR = re.compile(
     r"|mentioned|flagged|estimates|signs|approves|emailed|called|replied|prefers|declined"
     r"|is the|has final)\b|'s (?:team|group|office|org)\b)"
 )
+# An attendee list: every full name on a "Joined: …" / "Attendees: …" line is a person.
+_ATTENDEE_LINE = re.compile(
+    r"(?:^\s*[-*•]?\s*(?:theirs|their side|buyer side|who)|\b(?:attendees|present|joined"
+    r"|participants|on the call))\b[^:\n]{0,20}:(?P<names>[^\n]*)",
+    re.IGNORECASE | re.MULTILINE,
+)
 _NOT_A_NAME = {
     "the", "our", "their", "his", "her", "its", "this", "that", "next", "pain", "budget",
-    "timeline", "timing", "process", "champion", "comp", "must", "email", "reply", "call",
-    "qual", "intro", "demo", "they", "she", "he", "we", "it", "i", "everything", "nothing",
-    "finance", "procurement", "legal", "security", "leadership", "board", "committee",
-    "council", "management", "team", "success", "update", "who", "what", "why", "attendees",
-    "present", "theirs", "ours", "thanks", "good", "less", "quick", "also", "and", "but",
-    "rep", "per", "trial", "need", "needs", "one", "both", "someone",
-    "nobody", "anyone", "proposal", "paper", "redlines", "contract", "neg", "close", "disc",
-    "ops", "operations", "people", "sales", "marketing", "engineering", "product", "it",
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue",
-    "wed", "thu", "fri", "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept",
-    "oct", "nov", "dec", "january", "february", "march", "april", "june", "july", "august",
-    "september", "october", "november", "december", "q1", "q2", "q3", "q4", "fy",
+    "timeline", "timing", "process", "champion", "comp", "must", "email", "reply", "call", "qual",
+    "intro", "demo", "they", "she", "he", "we", "it", "i", "everything", "nothing", "finance",
+    "procurement", "legal", "security", "leadership", "board", "committee", "council",
+    "management", "team", "success", "update", "who", "what", "why", "attendees", "present",
+    "theirs", "ours", "thanks", "good", "less", "quick", "also", "and", "but", "rep", "per",
+    "trial", "need", "needs", "one", "both", "someone", "nobody", "anyone", "proposal", "paper",
+    "redlines", "contract", "neg", "close", "disc", "ops", "operations", "people", "sales",
+    "marketing", "engineering", "product", "monday", "tuesday", "wednesday", "thursday", "friday",
+    "saturday", "sunday", "mon", "tue", "wed", "thu", "fri", "jan", "feb", "mar", "apr", "may",
+    "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "january", "february", "march",
+    "april", "june", "july", "august", "september", "october", "november", "december", "q1", "q2",
+    "q3", "q4", "fy",
 }
 _BODY = re.compile(r"\b(?:board|committee|council|team|department|leadership|group)\b", re.I)
 _VACANT = re.compile(r"\b(?:vacant|seat|open role|unfilled|hiring (?:a|an|for))\b", re.I)
@@ -102,7 +108,13 @@ class Person:
 
 def buyer_people(doc: Doc) -> list[Person]:
     """Distinct buyer-side people in order of first mention (one quote each)."""
-    mentions = _mentions(doc)
+    if "people" not in doc.cache:
+        doc.cache["people"] = _distinct(_mentions(doc))
+    people: list[Person] = doc.cache["people"]
+    return people
+
+
+def _distinct(mentions: list[Person]) -> list[Person]:
     named_titles = {_title_key(p.title) for p in mentions if p.title and not _role_only(p)}
     people: list[Person] = []
     seen: set[str] = set()
@@ -115,6 +127,13 @@ def buyer_people(doc: Doc) -> list[Person]:
 
 
 def _mentions(doc: Doc) -> list[Person]:
+    if "mentions" not in doc.cache:
+        doc.cache["mentions"] = _find_mentions(doc)
+    mentions: list[Person] = doc.cache["mentions"]
+    return mentions
+
+
+def _find_mentions(doc: Doc) -> list[Person]:
     """Every person mention; text inside a named person's title/org aside is claimed."""
     out: list[Person] = []
     claimed: list[tuple[int, int]] = []
@@ -126,6 +145,7 @@ def _mentions(doc: Doc) -> list[Person]:
             title = m.groupdict().get("t1") or m.groupdict().get("t2") or m.groupdict().get("title")
             key = m.group("name").split()[0].lower()
             out.append(Person(key, m.group(0).strip(" ,("), m.start(), title))
+    out += _attendees(doc, claimed)
     for m in _ROLE.finditer(doc.text):
         title = m.group("title")
         if _overlaps(m.span("title"), claimed) or not _keep_role(doc, m):
@@ -134,11 +154,23 @@ def _mentions(doc: Doc) -> list[Person]:
     return out
 
 
-def _keep(doc: Doc, m: re.Match[str], name: str) -> bool:
+def _attendees(doc: Doc, claimed: list[tuple[int, int]]) -> list[Person]:
+    out: list[Person] = []
+    for line in _ATTENDEE_LINE.finditer(doc.text):
+        for m in re.finditer(rf"\b{_FULL_NAME}\b", line.group("names")):
+            start = line.start("names") + m.start()
+            if _inside(start, claimed) or not _keep(doc, m, m.group(0), start):
+                continue
+            out.append(Person(m.group(0).split()[0].lower(), m.group(0), start))
+    return out
+
+
+def _keep(doc: Doc, m: re.Match[str], name: str, start: int | None = None) -> bool:
     tokens = name.split()
     if any(t.lower() in _NOT_A_NAME or _TITLE_RE.fullmatch(t) for t in tokens):
         return False
-    return not _excluded(doc, m.start(), m.end())
+    begin = m.start() if start is None else start
+    return not _excluded(doc, begin, begin + len(m.group(0)))
 
 
 def _keep_role(doc: Doc, m: re.Match[str]) -> bool:
@@ -170,7 +202,7 @@ def _excluded(doc: Doc, start: int, end: int) -> bool:
     unit = doc.unit_at(start)
     if unit.hedged(start):
         return True
-    line = next(ln for ln in doc.lines if ln.start <= start <= ln.end)
+    line = doc.line_at(start)
     if re.match(r"\s*(?:ours|our side|us)\s*:", line.text, re.I):
         return True
     return bool(_VENDOR_ROLE.search(doc.text[start : min(end + 12, unit.end)]))

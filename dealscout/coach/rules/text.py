@@ -8,12 +8,16 @@ span, so every quote is a verbatim slice of the note.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 _ABBREV = r"(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\bSr)(?<!\bJr)(?<!\bDir)(?<!\bMgr)"
 _ABBREV += r"(?<!\bProf)(?<!\bSt)(?<!\bvs)(?<!\be\.g)(?<!\bi\.e)(?<!\bAssoc)(?<!\bapprox)"
-_BOUNDARY = re.compile(_ABBREV + r"(?:[.!?]+[\"'”’)]*\s+|;\s+|\s+-{1,2}\s+|\s+—\s+)")
+_BOUNDARY = re.compile(
+    _ABBREV + r"(?:[.!?]+[\"'”’)]*\s+|;\s+|\s+-{1,2}\s+|\s+—\s+|,?\s+(?i:but|however)\s+)"
+)
 
 # A hedge marks the rep's (or a buyer's) belief: it discounts what follows in its unit.
 _HEDGE = re.compile(
@@ -36,6 +40,17 @@ _NEGATOR = re.compile(
     r"|didn'?t|isn'?t|aren'?t|wasn'?t|haven'?t|hasn'?t|hadn'?t|nobody|zero)\b|n't\b",
     re.IGNORECASE,
 )
+# Quoted speech: double quotes, curly quotes, or single quotes that are not apostrophes.
+_QUOTE = re.compile(r'"[^"\n]*"|“[^”\n]*”|(?<![\w])\'(?:[^\'\n]|\'(?=\w))*\'(?!\w)')
+_LABELS = (
+    r"pain|budget|timeline|timing|next(?: steps?)?|process|champion|comp|competition|must-haves?"
+    r"|who|attendees|present|theirs|ours|success|update|notes?|b|a|n|t|reqs|criteria|paper|eb"
+)
+_SPEAKER_LINE = re.compile(
+    rf"^\s*(?:\[[\d:]+\]\s*)?(?!(?:rep|me|us|ours|{_LABELS})\b)[A-Z][\w.'’-]*"
+    r"(?: [A-Z][\w.'’-]*){0,3}(?: \([^)]*\))?\s*:\s",
+    re.IGNORECASE,
+)
 _REP_LINE = re.compile(
     r"^\s*(?:[-*•]\s*)?(?:rep(?: notes?)?|my take|ours|our side|us|me|internal|note to self)\s*:",
     re.IGNORECASE,
@@ -50,9 +65,18 @@ class Unit:
     end: int
     hedge_at: int | None  # note offset from which the unit is hedged
     rep_line: bool
+    speaker_line: bool = False  # a buyer speaker's line in a transcript ("Dana: ...")
+    quotes: tuple[tuple[int, int], ...] = ()  # quoted speech, note offsets
 
     def hedged(self, pos: int) -> bool:
         return self.hedge_at is not None and pos >= self.hedge_at
+
+    def rep_belief(self, pos: int) -> bool:
+        """The rep's own belief or worry (a buyer's quoted worry is still the buyer's)."""
+        if self.rep_line:
+            return True
+        buyer = self.speaker_line or any(a <= pos < b for a, b in self.quotes)
+        return not buyer and self.hedged(pos)
 
 
 @dataclass
@@ -72,22 +96,28 @@ class Doc:
 
     text: str
     lines: list[Line]
+    cache: dict[str, Any] = field(default_factory=dict)  # per-note memo for detectors
+
+    def __post_init__(self) -> None:
+        self._units = [u for line in self.lines for u in line.units]
+        self._starts = [u.start for u in self._units]
+        self._line_starts = [line.start for line in self.lines]
 
     def unit_at(self, pos: int) -> Unit:
-        for line in self.lines:
-            for unit in line.units:
-                if unit.start <= pos < unit.end:
-                    return unit
-        raise ValueError(pos)
+        """The unit containing ``pos`` (or the nearest one before it, for gaps)."""
+        index = bisect_right(self._starts, pos) - 1
+        return self._units[max(index, 0)]
+
+    def line_at(self, pos: int) -> Line:
+        return self.lines[max(bisect_right(self._line_starts, pos) - 1, 0)]
 
     def units(self) -> Iterator[Unit]:
-        for line in self.lines:
-            yield from line.units
+        yield from self._units
 
     def span(self, start: int, end: int) -> str:
         """The units covering [start, end), trimmed: always a verbatim substring."""
         first, last = self.unit_at(start), self.unit_at(max(start, end - 1))
-        return self.text[first.start : last.end].strip()
+        return self.text[first.start : last.end].strip().rstrip(" -—;,").strip()
 
 
 def parse(text: str) -> Doc:
@@ -104,21 +134,19 @@ def parse(text: str) -> Doc:
 
 def _split_units(body: str, offset: int) -> Iterator[Unit]:
     rep = bool(_REP_LINE.match(body))
+    speaker = bool(_SPEAKER_LINE.match(body)) and not rep
+    quotes = tuple((offset + a, offset + b) for a, b in (m.span() for m in _QUOTE.finditer(body)))
     start = 0
-    for m in _BOUNDARY.finditer(body):
-        yield from _make_unit(body, offset, start, m.end(), rep)
-        start = m.end()
-    yield from _make_unit(body, offset, start, len(body), rep)
-
-
-def _make_unit(body: str, offset: int, start: int, end: int, rep: bool) -> Iterator[Unit]:
-    chunk = body[start:end]
-    stripped = chunk.strip()
-    if not stripped:
-        return
-    lead = len(chunk) - len(chunk.lstrip())
-    s, e = offset + start + lead, offset + start + lead + len(stripped)
-    yield Unit(s, e, _hedge_start(stripped, s), rep)
+    bounds = [m.end() for m in _BOUNDARY.finditer(body)] + [len(body)]
+    for end in bounds:
+        chunk = body[start:end]
+        stripped = chunk.strip()
+        if stripped:
+            lead = len(chunk) - len(chunk.lstrip())
+            s = offset + start + lead
+            hedge = _hedge_start(stripped, s)
+            yield Unit(s, s + len(stripped), hedge, rep, speaker, quotes)
+        start = end
 
 
 def _hedge_start(chunk: str, start: int) -> int | None:

@@ -1,0 +1,72 @@
+"""Throughput of the signal classifier and of account matching against 1,000 accounts."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from dealscout.ingestion.classify import classify
+from dealscout.ingestion.match import AccountRef, MatchInput, match_accounts
+
+EXTRA = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "eval" / "signals_extra.jsonl"
+
+
+def _items() -> list[tuple[str, str]]:
+    with EXTRA.open(encoding="utf-8") as handle:
+        return [(row["title"], row["text"]) for row in map(json.loads, handle)]
+
+
+def _rate(count: int, seconds: float) -> float:
+    return round(count / seconds, 1) if seconds else float("inf")
+
+
+def _classify_rate(items: list[tuple[str, str]], rounds: int) -> float:
+    start = time.perf_counter()
+    for _ in range(rounds):
+        for title, text in items:
+            classify(title, text)
+    return _rate(rounds * len(items), time.perf_counter() - start)
+
+
+def _match_rate(items: list[tuple[str, str]], rounds: int) -> float:
+    accounts = [
+        AccountRef(id=i, name=f"Company{i} Systems", domain=f"company{i}.com", aliases=[f"Cx{i}"])
+        for i in range(1000)
+    ] + [
+        AccountRef(id=1000 + i, name=title.split()[0], domain=None)
+        for i, (title, _) in enumerate(items)
+    ]
+    docs = [MatchInput(title=t, text=x, url="https://news.example.com/a") for t, x in items]
+    match_accounts(docs[0], accounts)  # the index is built once per account list
+    start = time.perf_counter()
+    for _ in range(rounds):
+        for doc in docs:
+            match_accounts(doc, accounts)
+    return _rate(rounds * len(docs), time.perf_counter() - start)
+
+
+def run(quick: bool) -> list[dict]:
+    items = _items()
+    rounds = 2 if quick else 20
+    return [
+        {
+            "benchmark": "classify",
+            "metric": "rule classification, title + text",
+            "value": _classify_rate(items, rounds),
+            "unit": "items/s",
+            "target": ">= 200",
+        },
+        {
+            "benchmark": "match_accounts",
+            "metric": "documents matched vs 1,000 accounts",
+            "value": _match_rate(items, rounds),
+            "unit": "docs/s",
+            "target": ">= 200",
+        },
+    ]
+
+
+if __name__ == "__main__":
+    for row in run(quick=False):
+        print(row)

@@ -1,0 +1,96 @@
+"""Deals, their coached notes, manager reviews and the pipeline audit."""
+
+from fastapi import APIRouter, Query, UploadFile, status
+
+from dealscout.api.deps import CurrentUser, ManagerUser, SessionDep, SettingsDep
+from dealscout.coach import audit_service, deal_import, deals, reviews
+from dealscout.coach.deal_schemas import (
+    DealCreate,
+    DealDetail,
+    DealRead,
+    DealUpdate,
+    DisagreementRow,
+    NoteCreate,
+    ReviewRead,
+    ReviewSubmit,
+)
+from dealscout.core.errors import BadInput
+from dealscout.core.llm import LLMGateway
+
+router = APIRouter(tags=["deals"])
+
+MAX_CSV_BYTES = 10 * 1024 * 1024
+
+
+@router.get("/deals", response_model=list[DealRead])
+def list_deals(session: SessionDep, user: CurrentUser, stage: str | None = None) -> list[DealRead]:
+    return [DealRead.model_validate(d) for d in deals.list_deals(session, user, stage=stage)]
+
+
+@router.post("/deals", response_model=DealRead, status_code=status.HTTP_201_CREATED)
+def create_deal(data: DealCreate, session: SessionDep, user: CurrentUser) -> DealRead:
+    return DealRead.model_validate(deals.create_deal(session, user, data))
+
+
+@router.post("/deals/import", response_model=deal_import.DealImportResult)
+def import_deals(file: UploadFile, session: SessionDep, user: ManagerUser) -> deal_import.DealImportResult:
+    raw = file.file.read(MAX_CSV_BYTES + 1)
+    if len(raw) > MAX_CSV_BYTES:
+        raise BadInput(f"CSV larger than {MAX_CSV_BYTES} bytes")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise BadInput("CSV is not UTF-8") from None
+    return deal_import.import_deals(session, user, text)
+
+
+@router.get("/deals/{deal_id}", response_model=DealDetail)
+def get_deal(deal_id: int, session: SessionDep, user: CurrentUser) -> DealDetail:
+    return deals.deal_detail(session, user, deal_id)
+
+
+@router.patch("/deals/{deal_id}", response_model=DealRead)
+def update_deal(deal_id: int, data: DealUpdate, session: SessionDep, user: CurrentUser) -> DealRead:
+    return DealRead.model_validate(deals.update_deal(session, user, deal_id, data))
+
+
+@router.delete("/deals/{deal_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_deal(deal_id: int, session: SessionDep, user: CurrentUser) -> None:
+    deals.delete_deal(session, user, deal_id)
+
+
+@router.post("/deals/{deal_id}/notes", response_model=DealDetail, status_code=status.HTTP_201_CREATED)
+def add_note(
+    deal_id: int, data: NoteCreate, session: SessionDep, settings: SettingsDep, user: CurrentUser
+) -> DealDetail:
+    """Store the note with its coach report; answers with the deal's updated state."""
+    gateway = LLMGateway(settings)
+    deals.add_note(
+        session, user, deal_id, data.text, stage=data.stage,
+        buyer_activity=data.buyer_activity, gateway=gateway if gateway.enabled else None,
+    )  # fmt: skip
+    return deals.deal_detail(session, user, deal_id)
+
+
+@router.get("/reviews", response_model=list[ReviewRead])
+def list_reviews(
+    session: SessionDep,
+    user: ManagerUser,
+    review_status: str | None = Query("pending", alias="status"),
+) -> list[ReviewRead]:
+    return reviews.list_reviews(session, user, review_status or None)
+
+
+@router.get("/reviews/disagreement", response_model=list[DisagreementRow])
+def disagreement(session: SessionDep, user: ManagerUser) -> list[DisagreementRow]:
+    return reviews.disagreement_rates(session, user)
+
+
+@router.post("/reviews/{review_id}", response_model=ReviewRead)
+def submit_review(review_id: int, data: ReviewSubmit, session: SessionDep, user: ManagerUser) -> ReviewRead:
+    return reviews.submit_review(session, user, review_id, data)
+
+
+@router.get("/pipeline/audit")
+def pipeline_audit(session: SessionDep, user: ManagerUser) -> dict[str, object]:
+    return audit_service.audit_workspace(session, user)

@@ -1,0 +1,47 @@
+"""The prospecting queue and the rep's feedback on it."""
+
+from fastapi import APIRouter, Query
+
+from dealscout.api.deps import CurrentUser, SessionDep
+from dealscout.briefs import queue
+from dealscout.briefs.queue_schemas import (
+    DismissedRead,
+    Queue,
+    QueueFilters,
+    RepAccountStateRead,
+    SnoozeRequest,
+)
+
+router = APIRouter(tags=["queue"])
+
+
+@router.get("/queue", response_model=Queue)
+def get_queue(
+    session: SessionDep,
+    user: CurrentUser,
+    rep: str | None = Query(None, description="A rep's email (managers and admins)."),
+    type: str | None = Query(None, description="Only accounts with a signal of this type."),
+    tier: str | None = None,
+    region: str | None = None,
+    limit: int = Query(20, ge=1, le=200),
+    offset: int = Query(0, ge=0),
+) -> Queue:
+    filters = QueueFilters(type=type, tier=tier, region=region, limit=limit, offset=offset)
+    return queue.build_queue(session, user, rep_email=rep, filters=filters)
+
+
+@router.post("/queue/{account_id}/snooze", response_model=RepAccountStateRead)
+def snooze(
+    account_id: int, data: SnoozeRequest, session: SessionDep, user: CurrentUser
+) -> RepAccountStateRead:
+    return queue.snooze_account(session, user, account_id, data.until)
+
+
+@router.post("/queue/{account_id}/contacted", response_model=RepAccountStateRead)
+def contacted(account_id: int, session: SessionDep, user: CurrentUser) -> RepAccountStateRead:
+    return queue.mark_contacted(session, user, account_id)
+
+
+@router.post("/signals/{signal_id}/dismiss", response_model=DismissedRead)
+def dismiss(signal_id: int, session: SessionDep, user: CurrentUser) -> DismissedRead:
+    return queue.dismiss_signal(session, user, signal_id)

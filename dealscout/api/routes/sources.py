@@ -1,0 +1,71 @@
+"""Sources (http/https only through the API), fetching on demand, and account signals."""
+
+from datetime import datetime
+
+from fastapi import APIRouter, Query, status
+
+from dealscout.api.deps import CurrentUser, SessionDep, SettingsDep
+from dealscout.core.errors import Refused, Transient
+from dealscout.ingestion import sources
+from dealscout.ingestion.source_schemas import SignalRead, SourceCreate, SourceRead, SourceUpdate
+from dealscout.workers import followups
+
+router = APIRouter(tags=["sources"])
+
+
+@router.get("/sources", response_model=list[SourceRead])
+def list_sources(
+    session: SessionDep, user: CurrentUser, account_id: int | None = None
+) -> list[SourceRead]:
+    return [SourceRead.model_validate(s) for s in sources.list_sources(session, user, account_id)]
+
+
+@router.post("/sources", response_model=SourceRead, status_code=status.HTTP_201_CREATED)
+def create_source(data: SourceCreate, session: SessionDep, user: CurrentUser) -> SourceRead:
+    return SourceRead.model_validate(sources.create_source(session, user, data))
+
+
+@router.get("/sources/{source_id}", response_model=SourceRead)
+def get_source(source_id: int, session: SessionDep, user: CurrentUser) -> SourceRead:
+    return SourceRead.model_validate(sources.visible_source(session, user, source_id))
+
+
+@router.patch("/sources/{source_id}", response_model=SourceRead)
+def update_source(
+    source_id: int, data: SourceUpdate, session: SessionDep, user: CurrentUser
+) -> SourceRead:
+    return SourceRead.model_validate(sources.update_source(session, user, source_id, data))
+
+
+@router.delete("/sources/{source_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_source(source_id: int, session: SessionDep, user: CurrentUser) -> None:
+    sources.delete_source(session, user, source_id)
+
+
+@router.post("/sources/{source_id}/fetch", response_model=SourceRead)
+def fetch_source(
+    source_id: int, session: SessionDep, settings: SettingsDep, user: CurrentUser
+) -> SourceRead:
+    """Fetch now, in the request; the outcome is recorded on the source either way."""
+    source = sources.visible_source(session, user, source_id)
+    report = followups.fetch_and_follow_up(session, settings, source)
+    session.commit()  # keep the failure record even when we answer with an error
+    if isinstance(report.failure, Refused | Transient):
+        raise report.failure
+    return SourceRead.model_validate(source)
+
+
+@router.get("/accounts/{account_id}/signals", response_model=list[SignalRead])
+def account_signals(
+    account_id: int,
+    session: SessionDep,
+    user: CurrentUser,
+    type: str | None = None,  # noqa: A002  (the query parameter's public name)
+    since: datetime | None = None,
+    limit: int = Query(100, ge=1, le=500),
+    offset: int = Query(0, ge=0),
+) -> list[SignalRead]:
+    rows = sources.account_signals(
+        session, user, account_id, signal_type=type, since=since, limit=limit, offset=offset
+    )
+    return [SignalRead.model_validate(s) for s in rows]

@@ -1,0 +1,157 @@
+"""Per-criterion judges: (status, evidence) for the twelve CONTRACT §2 ids and stage ids."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from dealscout.coach.rules import lexicon as lx
+from dealscout.coach.rules.cues import CONTRADICTED, MET, RESET, Cue, Hit, cue, find_hits, latest
+from dealscout.coach.rules.dates import specific_days
+from dealscout.coach.rules.metrics import METRIC_CUES
+from dealscout.coach.rules.people import buyer_people, mentions_person
+from dealscout.coach.rules.text import Doc
+
+Evidence = str | list[str] | None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: str  # met | contradicted | missing
+    evidence: Evidence = None
+
+
+MISSING = Verdict("missing")
+
+
+def cues_of(met: Sequence[str] = (), neg: Sequence[str] = (), reset: Sequence[str] = (),
+            check: Callable[[Doc, int, int], bool] | None = None) -> tuple[Cue, ...]:
+    """One cue per polarity: the patterns joined in one alternation (one scan of the note)."""
+    groups = ((met, MET, check), (neg, CONTRADICTED, None), (reset, RESET, None))
+    return tuple(cue(_either(ps), pol, chk) for ps, pol, chk in groups if ps)
+
+
+def _either(patterns: Sequence[str]) -> str:
+    return "|".join(f"(?:{p})" for p in patterns)
+
+
+def verdict_from(doc: Doc, hits: Sequence[Hit]) -> Verdict:
+    """Latest word wins; a reset (e.g. "no date yet") sends the criterion back to missing."""
+    last = latest(hits)
+    if last is None or last.polarity == RESET:
+        return MISSING
+    status = "met" if last.polarity == MET else "contradicted"
+    return Verdict(status, doc.span(last.start, last.end))
+
+
+def judge_cues(doc: Doc, cues: Sequence[Cue]) -> Verdict:
+    return verdict_from(doc, find_hits(doc, cues))
+
+
+def _person_in_unit(doc: Doc, start: int, end: int) -> bool:
+    unit = doc.unit_at(start)
+    if mentions_person(doc, unit.start, unit.end):
+        return True
+    first_names = {p.key for p in buyer_people(doc) if p.title is None or p.key != p.title}
+    words = {w.lower().strip(",.:'()") for w in doc.text[unit.start : unit.end].split()}
+    return bool(first_names & words)
+
+
+def _not_conditional(doc: Doc, start: int, end: int) -> bool:
+    unit = doc.unit_at(start)
+    return not re.search(lx.CHAMPION_CONDITIONAL, doc.text[unit.start : start], re.I)
+
+
+BUDGET = cues_of(lx.BUDGET_POS, lx.BUDGET_NEG)
+ECONOMIC_BUYER = cues_of(lx.EB_POS_PERSON, check=_person_in_unit) + cues_of(lx.EB_POS, lx.EB_NEG)
+PAIN = cues_of(lx.PAIN_POS, lx.PAIN_NEG)
+TIMELINE = cues_of(lx.TIMELINE_POS, reset=lx.TIMELINE_RESET)
+DECISION_CRITERIA = cues_of(lx.DECISION_CRITERIA_POS)
+DECISION_PROCESS = cues_of(lx.DECISION_PROCESS_POS)
+PAPER_PROCESS = cues_of(lx.PAPER_POS)
+CHAMPION = cues_of(lx.CHAMPION_POS, check=_not_conditional) + cues_of(neg=lx.CHAMPION_NEG)
+COMPETITION = cues_of(lx.VENDOR_EVAL + lx.STATUS_QUO_ALT)
+MEETING_ACCEPTED = cues_of(lx.MEETING_ACCEPTED_POS, lx.MEETING_ACCEPTED_NEG)
+PROPOSAL_REQUESTED = cues_of(lx.PROPOSAL_REQUESTED_POS)
+CONTRACT_SIGNED = cues_of(lx.CONTRACT_SIGNED_POS)
+HANDOFF = cues_of(lx.HANDOFF_POS)
+
+
+def dated_hits(doc: Doc, required: str | None = None) -> list[Hit]:
+    """Units with a specific future day and a forward-looking cue (optionally a topic word)."""
+    hits: list[Hit] = []
+    for unit in doc.units():
+        text = doc.text[unit.start : unit.end]
+        if unit.rep_line or text.endswith("?"):
+            continue
+        if required and not re.search(required, text, re.I):
+            continue
+        for m in specific_days(text):
+            pos = unit.start + m.start()
+            if unit.hedged(pos) or _past_reference(text, m.start()):
+                continue
+            if re.search(lx.NEXT_STEP_CUE, text, re.I):
+                hits.append(Hit(unit.start, unit.end, MET))
+                break
+    return hits
+
+
+def _past_reference(text: str, date_pos: int) -> bool:
+    if re.search(lx.PAST_BEFORE_DATE, text[:date_pos], re.I):
+        return True
+    return bool(re.search(lx.PAST, text, re.I)) and not re.search(lx.NEXT_STEP_STRONG, text, re.I)
+
+
+def judge_next_step(doc: Doc) -> Verdict:
+    negatives = find_hits(doc, cues_of(neg=lx.NEXT_STEP_NEG, reset=lx.NEXT_STEP_RESET))
+    return verdict_from(doc, dated_hits(doc) + negatives)
+
+
+def judge_proposal_review(doc: Doc) -> Verdict:
+    words, review = lx.PROPOSAL_WORDS, lx.REVIEW_WORDS
+    required = rf"{words}[^\n]*{review}|{review}[^\n]*{words}"
+    negatives = find_hits(doc, cues_of(neg=lx.NEXT_STEP_NEG))
+    return verdict_from(doc, dated_hits(doc, required) + negatives)
+
+
+def judge_stakeholders(doc: Doc) -> Verdict:
+    single = judge_cues(doc, cues_of(neg=lx.STAKEHOLDERS_NEG))
+    if single.status == "contradicted":
+        return single
+    people = buyer_people(doc)
+    if len(people) >= 3:
+        return Verdict("met", [p.quote for p in people])
+    return MISSING
+
+
+def judge_meeting_accepted(doc: Doc) -> Verdict:
+    return judge_cues(doc, MEETING_ACCEPTED)
+
+
+JUDGES: dict[str, Callable[[Doc], Verdict]] = {
+    "budget": lambda d: judge_cues(d, BUDGET),
+    "economic_buyer": lambda d: judge_cues(d, ECONOMIC_BUYER),
+    "pain": lambda d: judge_cues(d, PAIN),
+    "timeline": lambda d: judge_cues(d, TIMELINE),
+    "metrics": lambda d: judge_cues(d, METRIC_CUES),
+    "decision_criteria": lambda d: judge_cues(d, DECISION_CRITERIA),
+    "decision_process": lambda d: judge_cues(d, DECISION_PROCESS),
+    "paper_process": lambda d: judge_cues(d, PAPER_PROCESS),
+    "champion": lambda d: judge_cues(d, CHAMPION),
+    "competition": lambda d: judge_cues(d, COMPETITION),
+    "next_step": judge_next_step,
+    "stakeholders": judge_stakeholders,
+    "meeting_accepted": judge_meeting_accepted,
+    "proposal_requested": lambda d: judge_cues(d, PROPOSAL_REQUESTED),
+    "proposal_review_date": judge_proposal_review,
+    "contract_signed": lambda d: judge_cues(d, CONTRACT_SIGNED),
+    "handoff_complete": lambda d: judge_cues(d, HANDOFF),
+}
+
+
+def judge_phrases(doc: Doc, cues: Sequence[str], negative: Sequence[str] = ()) -> Verdict:
+    """A process file's own criterion, judged from its plain cue phrases."""
+    pos = [rf"\b{re.escape(p)}\b" for p in cues]
+    neg = [rf"\b{re.escape(p)}\b" for p in negative]
+    return judge_cues(doc, cues_of(pos, neg))

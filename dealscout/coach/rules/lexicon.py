@@ -1,0 +1,301 @@
+"""Cue lexicons per criterion (CONTRACT §2, §4, §6). Data only; the judging is elsewhere.
+
+Patterns run case-insensitively on one line at a time; short gaps (``[^;\n]{0,N}?``) keep a
+cue inside one stretch of thought so words from different thoughts do not pair up.
+"""
+
+from __future__ import annotations
+
+from dealscout.coach.rules.dates import TIMEFRAME
+
+_GAP = r"[^;\n]{0,40}?"
+_CUR = r"(?:USD|EUR|GBP|NOK|SEK|DKK|CHF|AUD|CAD|NZD|INR|JPY)"
+AMOUNT = (
+    rf"(?:[$€£]\s?\d[\d,.]*\s?(?:k|m|mm|bn|million|thousand)?\b|\b{_CUR}\s?\d[\d,.]*\s?(?:k|m)?\b"
+    rf"|\b\d[\d,.]*\s?(?:k|m|million|thousand)?\s?(?:{_CUR}|dollars|euros|pounds)\b)"
+)
+THRESHOLD = rf"\b(?:over|above|under|below|up to|exceeding|more than|less than|>|<)\s?{AMOUNT}"
+_TF = TIMEFRAME.pattern
+_SENIOR = (
+    r"(?:CEO|CFO|COO|CIO|CTO|CISO|SVP|EVP|VP|GM|president|director|provost|dean|owner|principal"
+    r"|managing partner|head|executive director|board chair)"
+)
+
+BUDGET_POS = (
+    rf"(?<!over )(?<!above )(?<!under ){AMOUNT}[^;\n]{{0,50}}?\b(?:budget(?:ed)?|allocated"
+    r"|set aside|earmarked|ring-?fenced|is there|available|funded|approved)\b",
+    rf"\b(?:budget(?:ed)?|allocated|set aside|earmarked|ring-?fenced|covers?)\b{_GAP}{AMOUNT}",
+    r"\b(?:there'?s|there is|we have|they have|has|have) (?:the |some )?(?:money|budget|funding"
+    r"|funds)\b(?! (?:issue|problem|constraint))",
+    r"\b(?:budget|funding|money|line item) (?:is|was|has been) (?:back|approved|allocated"
+    r"|confirmed|secured|in place|reinstated|unfrozen|released|available|there)\b",
+    r"\b(?:reinstated|unfroze|unfrozen)\b|\blifted the (?:pause|freeze|hold)\b",
+    r"\b(?:pause|freeze|hold) (?:was |has been |is )?lifted\b|\bapproved budget\b",
+    rf"{AMOUNT}[^;\n]{{0,40}}\bsigned\b(?! off)",
+    rf"\b(?:docusign|e-?sign\w*|contract|order form|agreement)\b[^\n]{{0,30}}?\b(?:completed"
+    rf"|signed|executed)\b[^\n]{{0,60}}?{AMOUNT}",
+)
+BUDGET_NEG = (
+    r"\b(?:no|zero)\s(?:budget|money|funding|funds|line item)\b",
+    r"\b(?:don'?t|doesn'?t|do not|does not) have (?:a |the |any )?(?:budget|money|funding|funds)\b",
+    r"\bnot (?:budgeted|funded|in (?:the|this year'?s|our|their) budget)\b|\bunbudgeted\b",
+    r"\bnothing (?:is |has been |was )?(?:set aside|budgeted|allocated|earmarked)\b",
+    r"\b(?:budget|spend(?:ing)?|funds?|funding|money|earmark|purchases?|purchasing)\b"
+    r"[^;\n]{0,30}?\b(?:frozen|freeze"
+    r"|cut|slashed|pulled|eliminated|reallocated|paused|withdrawn)\b",
+    r"\b(?:froze|freeze on|cut|slashed|pulled|paused)\b[^;\n]{0,25}?\b(?:budget|spend(?:ing)?"
+    r"|funding)\b",
+    r"\bcan'?t (?:afford|justify the spend)\b",
+)
+
+_AUTHORITY = (
+    r"\b(?:signs?|signer|signature|sign[- ]off|signs off|signing authority|approv(?:es|e|al|ed)"
+    r"|final (?:say|call|decision|approval)|economic buyer|budget holder|decision[- ]maker"
+    r"|makes the (?:final )?(?:call|decision)|has the final|decides|decide with"
+    r"|(?:signed|completed|executed|countersigned) (?:\S+ )?by)\b(?! off on (?:our|the) security)"
+)
+EB_POS_PERSON = (
+    _AUTHORITY,
+    r"\bEB\b",
+    r"\b(?:budget|money|spend)\b[^;\n]{0,30}?\bsits (?:with|w/)",
+    r"\b(?:owns|holds|controls) the budget\b",
+    rf"\b(?:go(?:es)?|has to go|needs to go|must go) (?:to|through) (?:our|the|their|his|her)"
+    rf" (?:[\w&]+ ){{0,2}}?{_SENIOR}\b",
+    r"\bthe only (?:one|person) who can (?:sign|approve|decide|restart|unfreeze|release)\b",
+    r"\bnot the (?:one|person) who (?:buys|signs|decides|approves)\b[^;\n]{0,40}?\b(?:that'?s"
+    r"|it'?s) (?:our|the|my)\b",
+)
+EB_POS = (
+    r"\b(?:i'?m|i am) the (?:one|person) who (?:signs|approves|decides)\b",
+    r"\b(?:it'?s|is) (?:my|his|her) (?:call|decision) alone\b",
+    r"\b(?:i|she|he) owns? (?:the|that|this) (?:budget|decision|purchase)\b",
+)
+EB_NEG = (
+    r"\bnot sure who (?:signs|approves|decides|has (?:final )?(?:say|sign[- ]off))\b",
+    r"\b(?:don'?t|doesn'?t|do not) know who (?:signs|approves|decides)\b",
+    r"\b(?:seat|role|position)\b[^;\n]{0,25}?\bvacant\b|\bvacant (?:seat|role|position)\b",
+    r"\b(?:doesn'?t|does not|no longer) (?:actually )?ha(?:ve|s) (?:final )?(?:sign[- ]off"
+    r"|signing authority|authority|final say)\b",
+    r"\b(?:nobody|no one) (?:here )?(?:can|is able to|has authority to) (?:sign|approve)\b",
+    r"\b(?:CEO|CFO|COO|signer|approver|economic buyer|EB|decision[- ]maker)\b[^\n]{0,60}?"
+    r"\b(?:has left|left the company|departed|resigned|retired|is leaving|no longer with)\b",
+)
+
+PAIN_POS = (
+    r"\b(?:pain(?: point)?|problems?|issues?|nightmare|killing us|killer|drowning|bur(?:ies|ying"
+    r"|ied)|struggl\w*|frustrat\w*|bottlenecks?|backlog|headaches?|overwhelmed|underwater"
+    r"|can'?t keep up|eating (?:their|our|into)|leaving money on the table|losing|lose"
+    r"|wasting|manual(?:ly)?|by hand|double entry|errors|mistakes|delays?|delayed|churn"
+    r"|complaints?|won'?t survive|costing|written off|write-offs?|downtime|excursions?|hate"
+    r"|throw(?:ing)? away|spoil\w*|inefficien\w*|chasing|recalls?|costs? (?:them|us)|duplicates?"
+    r"|after the fact|fraud|leakage|overpa\w+|penalt\w+|fines|outages?)\b",
+    r"\bspends? (?:about |~|roughly |over |up to )?\d+ (?:minutes|mins|hours|hrs|days)\b",
+    r"\blost (?!(?:our|the|their|touch|interest)\b)",
+    r"\btakes? (?:~|about |roughly |up to )?\d+(?: business)? (?:days|hours|weeks)\b",
+    r"\btakes? (?:me|us|them|her|him) (?:most of|all of|half of|hours|days)\b",
+    r"\b(?:closes|runs|comes? back|arrives?|is) late\b",
+    r"^\s*[-*•]?\s*(?:pain|need|n|problem|challenge)s?\s*(?:\([^)]*\))?\s*:\s*\S",
+)
+PAIN_NEG = (
+    r"\b(?:not|isn'?t|aren'?t|wasn'?t) (?:a |an |really a |much of a )?(?:problem|pain)\b",
+    r"\b(?:handles?|handled) (?:it|[\w ]{0,30}? for us) (?:fine|well)\b|\bworks? (?:just )?fine\b",
+    r"\b(?:isn'?t|aren'?t|not) (?:underwater|drowning|struggling|overwhelmed)\b",
+    r"\bno (?:real )?(?:pain|problems?)\b",
+    r"\b(?:we'?re|we are|i'?m|they'?re) (?:satisfied|happy|fine) with (?:it|them|our|the current"
+    r"|what we have)\b",
+)
+
+_TL_VERB = (
+    r"(?:live|go-live|go live|launch(?:ed)?|decision|decide|deciding|signed|sign|e-sign|done"
+    r"|running|in place|deployed|rolled out|implemented|rollout|cut ?over|hearings?|signature"
+    r"|close|contracted)"
+)
+_EVENT = (
+    r"(?:audit|peak|season|surge|changeover|launch|renewal|fiscal year|year[- ]end|board meeting"
+    r"|harvest|open enrollment|conference|go-live|busy season|holidays?|semester|school year"
+    r"|term starts?|show|expo|trade show|merger closes?)"
+)
+TIMELINE_POS = (
+    rf"\b{_TL_VERB}\b[^;\n]{{0,25}}?\b(?:by|before|in|on|for|target(?:ing|ed)?|ahead of"
+    rf"|no later than)\b[^;\n]{{0,30}}?(?:{_TF}|\b{_EVENT}\b)",
+    rf"(?:{_TF})[^;\n]{{0,12}}?\b(?:go-live|go live|launch|deadline|decision)\b",
+    rf"\b(?:board|committee|council|cabinet)\b[^;\n]{{0,60}}?\b(?:meets|meeting|hearings?"
+    rf"|votes?)\b[^;\n]{{0,20}}?(?:{_TF})",
+    rf"\b(?:deadline|target date|go-live (?:target|date)|timeline|target(?:ed)? (?:signature"
+    rf"|go-live|close|decision|launch))\b\s*(?:is|:|of|for)?[^;\n]{{0,15}}?(?:{_TF})",
+    rf"\b(?:goes|go) to (?:the )?(?:\w+ )?(?:board|committee|council|cabinet) (?:on|in) (?:{_TF})",
+)
+TIMELINE_RESET = (r"\bno (?:set )?(?:timeline|timeframe|deadline|rush)\b",)
+
+DECISION_CRITERIA_POS = (
+    r"\bmust[- ]haves?\b|\brequirements?\b|\breqs\b|\(must\)|\bcriteria\b|\bdeal[- ]?breakers?\b",
+    r"\b(?:two|three|\d) conditions\b|\bconditions before\b|\bnon[- ]negotiables?\b",
+    r"\b(?:has|have|needs?) to (?:support|integrate|work with|work offline|run on|handle|sync"
+    r"|include|plug into|connect (?:to|with))\b",
+    r"\bmust (?:support|integrate|have|work|run|be|include|handle|sync|offer)\b",
+    r"\bcan'?t run production\b|\bkey (?:factors?|requirements?)\b|\bnon-?starter\b",
+    r"\b(?:evaluat|judg|scor|select|choos)\w* (?:\w+ )?(?:on|based on)\b|\bunless it can\b",
+    r"\bdata\b[^;\n]{0,15}?\b(?:stays?|resides?|remains?|hosted|kept) in (?:the )?(?:US|EU|UK)\b",
+    r"\bwhatever (?:we|they) (?:pick|choose|buy|select)\b|\b(?:is )?(?:required|mandatory)\b",
+    r"\bwhichever (?:one )?(?:integrates|supports|works)\b",
+)
+DECISION_PROCESS_POS = (
+    rf"{THRESHOLD}[^;\n]{{0,50}}?\b(?:approv\w*|sign(?:s|ature|[- ]off| off)?|go(?:es)? to|needs?"
+    r"|requires?|reviews?|present|committee|board|tender)\b",
+    rf"\b(?:approv\w*|signs?(?: off)?|sign[- ]off|signature|reviews?|tender|RFP|requires?"
+    rf"|decision|committee|board)\b[^;\n]{{0,40}}?{THRESHOLD}",
+    r"\brecommend(?:s|ation)?\b[^;\n]{0,60}?\b(?:approv\w*|signs?|final)\b",
+    r"\bfinal (?:say|sign[- ]?off|signer|call|approval|decision|signature)\b",
+    r"\b(?:steering|buying|management|investment|executive) committee\b|\bpublic tender\b",
+    r"\b(?:committee|board|council|cabinet) (?:reviews?|approv\w*|meets|decides|votes?)\b",
+    r"\b(?:committee|board|council) approval\b|\bbake-?off\b|\bRFP\b",
+    r"\b(?:selection|evaluation|approval|procurement|buying) process\b",
+    r"\bno committee\b|\bmy call alone\b|\bsole (?:approver|decision[- ]maker)\b",
+    r"\broute\w* (?:it |this )?for (?:signatures?|approvals?)\b|\bsigns? once\b",
+    r"\bneeds? (?:sign[- ]off|approval|signature) from\b|\bhas to (?:go through|be approved by)\b",
+    r"\b(?:decid|decision|choos|select|sign|buy|purchas)\w*[^;\n]{0,40}?\b(?:after|following)"
+    r" (?:a |the )?(?:\d+[- ]day )?(?:pilot|trial|poc|proof of concept)\b",
+    r"\bdecide with\b|\bdecision (?:will be|is) made by\b|\bgoes to the [\w ]{0,20}board\b",
+    r"\b(?:security|it|legal) (?:has|have|needs?) to sign off\b",
+    r"^\s*[-*•]?\s*(?:process|decision process|approvals?)\s*:\s*\S",
+)
+_PROCUREMENT = r"(?<!Dir\. )(?<!Director of )(?<!Head of )(?<!VP )\bprocurement\b"
+PAPER_POS = (
+    r"\b(?:their|our|with|w/|from|to|by) (?:legal|counsel|GC|general counsel|lawyers?)\b",
+    rf"\blegal (?:review|team|approval|redlines?)\b|\bredlin\w*|{_PROCUREMENT}"
+    r"(?! (?:manager|mgr|lead|director|officer|specialist))",
+    r"\bsecurity (?:review|questionnaire|assessment)\b|\binfosec\b|\bquestionnaire\b|\bHECVAT\b",
+    r"\bvendor (?:security |risk )?(?:review|onboarding|assessment)\b|\bMSA\b|\bDPA\b|\bNDA\b",
+    r"\border form\b|\bSOW\b|\be-?sign\w*|\bsignatures?\b|\bcountersign\w*|\bdocusign\b",
+    r"\b(?:send|sending|sent|sign|signing|route|routing) (?:over )?(?:the |our |their )?"
+    r"paperwork\b|\bdata processing agreement\b|\bpublic tender\b",
+    r"\brequisition\b|\bRFP\b|\bpurchase order\b|\bPO\b|\bcontract review\b",
+    r"\b(?:security|it|legal) (?:has|have|needs?) to sign off\b",
+    r"\b(?:on|use) their paper\b",
+)
+
+CHAMPION_POS = (
+    r"\bchampion(?:ed|ing|s)?\b(?!\s*[:?])|\bchamp\b",
+    r"\bpush(?:ing|es|ed)? (?:for (?:us|you|it|this)|this|it|adoption|finance|procurement)"
+    r"(?: internally| through| directly)?\b|\bpushing internally\b",
+    r"\b(?:pitch(?:ing|ed|es)?|present(?:ing|ed|s)?|sell(?:ing|s)?|sold|pre-?sold|tak(?:e|es|ing)"
+    r"|took|bring(?:ing|s)?|walk(?:ed|ing)?)\b[^;\n]{0,50}?\b(?:herself|himself|themselves|myself"
+    r"|internally|to (?:the |their |our |his |her )?(?:board|exec\w*|leadership|ceo|cfo|coo|cio"
+    r"|management|committee|steering|cabinet|regional))\b",
+    r"\bwalked \w+ through (?:the|our) (?:business case|proposal|roi)\b",
+    r"\b(?:arguing|argues|argued|fighting|fights|advocat\w+|lobbying|going to bat|vouch\w*)"
+    r" (?:for|with)\b|\blobbying \w+\b",
+    r"\b(?:drafted|built|building|wrote|writing|prepared|preparing|build) (?:the |a |his |her "
+    r"|their |an )?(?:internal )?(?:business case|deck)\b|\bdriving (?:this|it)\b",
+    r"\bown internal (?:session|meeting|review)\b|\binternal (?:session|roadshow|pitch)\b",
+    r"\bkeep(?:ing|s)? (?:it|this|things) moving\b|\b(?:pinging|nudging|chasing) (?:\w+ ){1,3}"
+    r"(?:daily|every day|to (?:finish|sign|approve|move))\b",
+    r"\b(?:sent|forwarded|shared|circulated)\b[^;\n]{0,40}?\b(?:himself|herself|themselves)\b",
+    r"\brecommend(?:s|ed|ing)? (?:we|us|it|you)\b|\binternal (?:advocate|sponsor)\b",
+    r"\b(?:told|telling|briefed|convinced|urged) (?:the|their|our) (?:board|cabinet|exec\w*"
+    r"|leadership|committee|management|ceo|cfo|coo)\b",
+    r"\brunning internal training\b",
+)
+CHAMPION_NEG = (
+    r"\b(?:champion|champ|sponsor|advocate)\b[^\n]{0,80}?\b(?:leaving|left|depart\w*|resign\w*"
+    r"|quit\w*|moving on|no longer|retir\w*|is gone|was let go|laid off|went dark|on leave)\b",
+    r"\b(?:lost|losing) (?:our|the) (?:champion|champ|sponsor|advocate)\b",
+)
+# Conditional or future-hopeful wording: "he'd champion it", "before I can argue".
+CHAMPION_CONDITIONAL = r"\b(?:if|would|could|might|(?-i:may)|before \w+ can)\b|\w'd\b"
+
+_CAP = r"(?!(?:Our|The|Their|This|That|Your|My|His|Her|Rep|We|They|She|He|It|Sent)\b)"
+VENDOR_EVAL = (
+    r"\balso (?:talking to|looking at|evaluating|considering|speaking with|in talks with"
+    r"|meeting with|getting quotes from|trialing|trialling|piloting)\b",
+    r"\bevaluating (?:(?-i:[A-Z])\w+|other vendors|alternatives|options)\b|\bshort-?listed\b",
+    r"\bbake-?off\b|\bchoosing between\b|\bcomparing us (?:with|to|against) (?-i:[A-Z])",
+    rf"\b{_CAP}(?-i:[A-Z][a-zA-Z]+)'s (?:quote|bid|pilot|proposal|pricing|demo|offer)\b",
+    rf"\b{_CAP}(?-i:[A-Z][a-zA-Z]+) (?:pitched|quoted|came in|demoed)\b",
+    r"\b(?:a|another|other) competitors?\b|\bcompetitors? (?:pitched|quoted|offered)\b",
+    r"\bcompeting (?:vendor|bid|offer)s?\b|\bincumbent\b|\bother vendors?\b|\bin the mix\b",
+    r"\b(?:vs\.?|versus) (?-i:[A-Z])\w+|\bin talks with\b|\b(?:trialing|trialling) (?-i:[A-Z])",
+    r"\b(?:signed|contract|deal|went|going|moving|switched) with (?-i:[A-Z])\w+",
+)
+STATUS_QUO_ALT = (
+    r"\bhome-?grown\b|\bin-house\b|\bbuild (?:it|this|[\w ]{0,40}?) ourselves\b",
+    r"\b(?:built|build|building) (?:their|our) own\b|\bspreadsheets?\b|\bshared inbox\b",
+    r"\bbuilt-in\b|\b(?:stick|sticking|stay|staying) (?:with|on) (?!track\b)",
+    r"\balready (?:use|using|have|run|running) (?:a |an |the )?(?:(?-i:[A-Z])\w+|tool|system"
+    r"|solution|vendor|platform|product)\b|\balready (?:handles?|does|covers)\b",
+    r"\bcurrent (?:vendor|provider|tool|system|solution|platform)\b|\bstatus quo\b",
+    r"\b(?:their|our|the) (?:current |existing )?manual (?:process|workflow)\b|\bin excel\b",
+    r"^\s*[-*•]?\s*(?:comp|competition|competitors?)\s*:\s*(?!none|n/a|tbd|unknown|\?)\S",
+)
+
+NEXT_STEP_CUE = (
+    r"\b(?:next|agreed to|booked|scheduled|set (?:up|for)|invite|calendar|meet\w*|call|demo\w*"
+    r"|session|review\w*|kickoff|kick-off|deep[- ]dive|walkthrough|workshop|sync|follow[- ]?up"
+    r"|confirm|e-?sign|sign|will|going to|plan to|due|regroup|check-in|onsite|visit|present\w*"
+    r"|could we do|accepted|works|QBR|training|(?:pilot|trial|poc|onboarding|rollout) (?:starts?"
+    r"|begins?|kicks? off))\b|'ll\b"
+    r"|\b\d{1,2}(?::\d{2})?\s?(?:am|pm)\b|\b\d{1,2}:\d{2}\b|@ ?\d"
+)
+NEXT_STEP_STRONG = (
+    r"\b(?:will|next|agreed to|booked|scheduled|set for|invite|accepted|going to|tomorrow|could we"
+    r"|confirm)\b|'ll\b|\b\d{1,2}(?::\d{2})?\s?(?:am|pm)\b|\b\d{1,2}:\d{2}\b"
+)
+PAST = r"\b(?:sent|signed|called|emailed|met|held|had|did|cancell?ed|happened|presented)\b"
+PAST_BEFORE_DATE = r"\b(?:after|since|last|from)\s+$"
+NEXT_STEP_NEG = (
+    r"\b(?:meeting|call|demo|review|session|it|step)\b[^;\n]{0,20}?\bcancell?ed\b"
+    r"|\b(?:\w+ )?cancell?ed (?:the |our )?(?:meeting|call|demo|review|session)\b",
+    r"\bno new date\b|\bpostponed indefinitely\b|\bwent dark\b|\bnot interested\b",
+    r"\bdeclined (?:a |the |our |my )?(?:follow[- ]?up|meeting|call|next step|invite|demo)\b",
+    r"\bwon'?t (?:meet|take (?:a|the|another) call)\b|\bdon'?t (?:call|contact) (?:us|me)\b",
+    r"\btake (?:me|us) off (?:your|the) (?:list|distribution)\b|\bstop (?:emailing|contacting)\b",
+)
+NEXT_STEP_RESET = (
+    r"\bno date yet\b|\bno (?:meeting|call|next step|time) (?:set|booked|scheduled)(?: yet)?\b",
+    r"\bno next step\b|\bdate tbd\b",
+)
+
+STAKEHOLDERS_NEG = (
+    r"\b(?:my|his|her|their) call alone\b|\bno committee\b",
+    r"\b(?:deal|everything|all)\b[^;\n]{0,20}?\b(?:depends|hinges|rests) on (?:one person|\w+ alone"
+    r"|him|her)\b",
+    r"\beverything (?:goes|go|has to go|must go|to go) through (?:him|her|me|\w+)\b",
+    r"\b(?:single|only|sole) (?:point of )?contact\b|\bnot contact anyone else\b",
+    r"\bone-person show\b|\bno one else (?:is )?involved\b",
+    r"\b(?:is|'s) the only (?:one|person) who (?:can|could|will)\b",
+)
+
+MEETING_ACCEPTED_POS = (
+    r"\b(?:agreed|accepted|said yes|happy|open) to (?:a |an |the )?(?:\d+[- ]?min(?:ute)?s? )?"
+    r"(?:meeting|call|demo|discovery|intro|chat|session)\b|\bhappy to take a call\b",
+    r"\binvite (?:sent (?:\+|and) )?accepted\b|\baccepted (?:the|my|our) (?:invite|invitation"
+    r"|meeting)\b",
+    r"\b(?:booked|scheduled) (?:a|an|the) (?:meeting|call|demo|discovery|session)\b",
+    r"\bmeeting (?:booked|set|confirmed|scheduled)\b|\bcould we do\b|\blet'?s talk\b",
+)
+MEETING_ACCEPTED_NEG = (
+    r"\bdeclined (?:a |the |our )?(?:follow[- ]?up|meeting|call|demo)\b|\bnot interested\b",
+    r"\btake (?:me|us) off (?:your|the) (?:list|distribution)\b",
+)
+PROPOSAL_REQUESTED_POS = (
+    r"\b(?:asked|asks|asking|request\w*|wants?|needs?) (?:for )?(?:a |an |the |our |your )?"
+    r"(?:revised |formal |written |updated )?(?:proposal|quote|pricing|order form|SOW|estimate)\b",
+    r"\b(?:get|send) (?:me|us) (?:a |an |the |your )?(?:\w+ )?(?:proposal|quote|pricing"
+    r"|order form)\b|\bsend (?:over )?the paperwork\b|\bproposal was requested\b",
+)
+PROPOSAL_WORDS = r"\b(?:proposal|quote|order form|pricing|redlines?|MSA|SOW)\b"
+REVIEW_WORDS = r"\b(?:review\w*|walkthrough|walk through|go through|discuss|call|meeting)\b"
+CONTRACT_SIGNED_POS = (
+    r"\b(?:she|he|they|we|buyer|customer|[A-Z][a-z]+) (?:signed|countersigned|executed)\b"
+    r"(?! off)",
+    r"\bsigned (?:as proposed|the (?:contract|order form|agreement|MSA))\b|\bcountersigned\b",
+    r"\bclosed[- ]won\b|\bPO (?:received|issued)\b|\bdeal (?:is )?(?:closed|signed)\b",
+    r"\bdocusign (?:completed|signed)\b",
+)
+HANDOFF_POS = (
+    r"\bhand-?off (?:call )?(?:is |was )?(?:done|complete|completed|held|finished)\b",
+    r"\bhanded (?:off|over) to\b|\bwe (?:held|ran|did) (?:the )?kick-?off\b",
+    r"\b(?:CSM|success team|onboarding team|implementation team|post-sale team)\b[^;\n]{0,40}?"
+    r"\b(?:has|have|got|received|briefed|owns)\b",
+    r"\bkick-?off (?:held|done|completed)\b",
+)

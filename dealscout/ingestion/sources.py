@@ -1,0 +1,101 @@
+"""Source records and an account's signals, under the workspace's visibility rules."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dealscout.accounts.models import User
+from dealscout.accounts.service import (
+    get_account,
+    require_role,
+    sees_whole_workspace,
+    visible_accounts_query,
+)
+from dealscout.core.errors import BadInput
+from dealscout.ingestion.models import Signal, SignalAccount, Source
+from dealscout.ingestion.service import get_source
+from dealscout.ingestion.source_schemas import SourceCreate, SourceUpdate
+
+SIGNAL_TYPES = (
+    "funding", "executive_hire", "executive_departure", "layoffs", "acquisition",
+    "partnership", "product_launch", "expansion", "hiring", "earnings",
+    "strategic_initiative", "risk_event", "other",
+)  # fmt: skip
+
+
+def visible_source(session: Session, user: User, source_id: int) -> Source:
+    """A source of the caller's workspace; a rep only sees sources of accounts they own
+    and workspace-wide sources."""
+    source = get_source(session, user.workspace_id, source_id)
+    if source.account_id is not None:
+        get_account(session, user, source.account_id)
+    return source
+
+
+def list_sources(session: Session, user: User, account_id: int | None = None) -> list[Source]:
+    query = select(Source).where(Source.workspace_id == user.workspace_id)
+    if account_id is not None:
+        get_account(session, user, account_id)
+        query = query.where(Source.account_id == account_id)
+    sources = list(session.scalars(query.order_by(Source.id)))
+    if not sees_whole_workspace(user):
+        own = {a.id for a in session.scalars(visible_accounts_query(user))}
+        sources = [s for s in sources if s.account_id is None or s.account_id in own]
+    return sources
+
+
+def create_source(session: Session, user: User, data: SourceCreate) -> Source:
+    if data.account_id is not None:
+        get_account(session, user, data.account_id)
+    else:
+        require_role(user, "manager", "admin")
+    source = Source(workspace_id=user.workspace_id, **data.model_dump())
+    source.name = source.name or data.url[:200]
+    session.add(source)
+    session.flush()
+    return source
+
+
+def update_source(session: Session, user: User, source_id: int, data: SourceUpdate) -> Source:
+    source = visible_source(session, user, source_id)
+    for field, value in data.model_dump(exclude_unset=True).items():
+        setattr(source, field, value)
+    session.flush()
+    return source
+
+
+def delete_source(session: Session, user: User, source_id: int) -> None:
+    session.delete(visible_source(session, user, source_id))
+
+
+def account_signals(
+    session: Session,
+    user: User,
+    account_id: int,
+    *,
+    signal_type: str | None = None,
+    since: datetime | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[Signal]:
+    get_account(session, user, account_id)
+    if signal_type is not None and signal_type not in SIGNAL_TYPES:
+        raise BadInput(f"unknown signal type {signal_type!r}")
+    query = (
+        select(Signal)
+        .join(SignalAccount, SignalAccount.signal_id == Signal.id)
+        .where(
+            SignalAccount.account_id == account_id,
+            SignalAccount.status == "matched",
+            Signal.status == "active",
+        )
+    )
+    if signal_type:
+        query = query.where(Signal.type == signal_type)
+    if since:
+        query = query.where(Signal.published_at >= since)
+    query = query.order_by(Signal.published_at.desc(), Signal.id.desc()).limit(limit).offset(offset)
+    return list(session.scalars(query))

@@ -1,0 +1,98 @@
+"""Sources and signals through the HTTP API: CRUD, fetch on demand, refusals, isolation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from dealscout.api.main import create_app
+from dealscout.core.config import get_settings
+from tests.support.factories import create_account, create_member, create_workspace, open_session
+from tests.support.httpserver import LoopbackServer
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+@pytest.fixture
+def world(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict]:
+    monkeypatch.setenv("DEALSCOUT_ALLOW_PRIVATE_URLS", "1")
+    get_settings.cache_clear()
+    settings = get_settings()
+    session = open_session(settings)
+    acme, other = create_workspace(session, "acme"), create_workspace(session, "other")
+    rep = create_member(session, acme, "rep@acme.test", "rep")
+    outsider = create_member(session, other, "x@other.test", "admin")
+    account = create_account(session, rep, "Fennick Labs", domain="fennick.example")
+    with LoopbackServer() as server:
+        server.file("/a.xml", FIXTURES / "ingest" / "wire_a.xml", content_type="application/rss+xml")
+        yield {
+            "client": TestClient(create_app(settings)),
+            "rep": rep,
+            "outsider": outsider,
+            "account": account,
+            "server": server,
+        }
+    session.close()
+
+
+def test_create_fetch_and_read_signals(world: dict) -> None:
+    client, rep, account = world["client"], world["rep"], world["account"]
+    body = {"url": world["server"].url("/a.xml"), "account_id": account.id, "interval_minutes": 30}
+    created = client.post("/v1/sources", json=body, headers=rep.headers)
+    assert created.status_code == 201, created.text
+    source_id = created.json()["id"]
+    fetched = client.post(f"/v1/sources/{source_id}/fetch", headers=rep.headers)
+    assert fetched.status_code == 200, fetched.text
+    status = client.get(f"/v1/sources/{source_id}", headers=rep.headers).json()
+    assert (status["last_status"], status["last_http_code"], status["last_new"]) == ("ok", 200, 2)
+    assert status["last_fetch_at"] is not None
+    signals = client.get(f"/v1/accounts/{account.id}/signals", headers=rep.headers).json()
+    assert len(signals) == 2
+    expansion = client.get(
+        f"/v1/accounts/{account.id}/signals", params={"type": "expansion"}, headers=rep.headers
+    ).json()
+    assert [s["title"] for s in expansion] == ["Fennick Labs opens research office in Lisbon"]
+    later = client.get(
+        f"/v1/accounts/{account.id}/signals", params={"since": "2030-01-01T00:00:00Z"}, headers=rep.headers
+    )
+    assert later.json() == []
+    bad_type = client.get(f"/v1/accounts/{account.id}/signals", params={"type": "gossip"}, headers=rep.headers)
+    assert bad_type.status_code == 422
+
+
+def test_local_paths_and_other_schemes_are_refused_through_the_api(world: dict) -> None:
+    client, rep = world["client"], world["rep"]
+    for url in ("/etc/passwd", "file:///etc/passwd", "ftp://example.com/x", "gopher://x"):
+        response = client.post("/v1/sources", json={"url": url}, headers=rep.headers)
+        assert response.status_code == 422, url
+
+
+def test_unsafe_fetch_is_refused_and_recorded(world: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    client, rep, account = world["client"], world["rep"], world["account"]
+    monkeypatch.delenv("DEALSCOUT_ALLOW_PRIVATE_URLS")
+    get_settings.cache_clear()
+    strict = TestClient(create_app(get_settings()))
+    body = {"url": "http://169.254.169.254/latest/meta-data/", "account_id": account.id}
+    source_id = strict.post("/v1/sources", json=body, headers=rep.headers).json()["id"]
+    refused = strict.post(f"/v1/sources/{source_id}/fetch", headers=rep.headers)
+    assert refused.status_code == 422
+    status = client.get(f"/v1/sources/{source_id}", headers=rep.headers).json()
+    assert status["last_status"] == "refused" and status["last_error"]
+
+
+def test_other_workspaces_cannot_see_or_fetch_sources(world: dict) -> None:
+    client, rep, outsider, account = world["client"], world["rep"], world["outsider"], world["account"]
+    body = {"url": world["server"].url("/a.xml"), "account_id": account.id}
+    source_id = client.post("/v1/sources", json=body, headers=rep.headers).json()["id"]
+    for method, path in (
+        ("get", f"/v1/sources/{source_id}"),
+        ("post", f"/v1/sources/{source_id}/fetch"),
+        ("delete", f"/v1/sources/{source_id}"),
+        ("get", f"/v1/accounts/{account.id}/signals"),
+    ):
+        assert getattr(client, method)(path, headers=outsider.headers).status_code == 404, path
+    assert client.get("/v1/sources", headers=outsider.headers).json() == []
+    assert world["server"].hits("/a.xml") == 0

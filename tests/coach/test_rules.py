@@ -1,0 +1,117 @@
+"""CONTRACT §6 and the note grammar: negation, hedges, hearsay, dates, people, objections."""
+
+from __future__ import annotations
+
+import pytest
+
+from dealscout.coach.evaluate import check_notes
+from dealscout.coach.schemas import CoachReport
+
+
+def judge(default_process, notes: str, stage: str = "qualify") -> CoachReport:
+    return check_notes(notes, default_process, stage)
+
+
+def status(report: CoachReport, cid: str) -> str:
+    found = report.criterion(cid)
+    assert found is not None
+    return found.status
+
+
+@pytest.mark.parametrize(
+    ("notes", "cid", "expected"),
+    [
+        ("I think they have budget.", "budget", "missing"),
+        ("Feels like a fit, they should be able to find money.", "budget", "missing"),
+        ("Their IT lead told us the CFO signs.", "economic_buyer", "met"),
+        ("They had budget, but it was frozen last week.", "budget", "contradicted"),
+        ("Budget was frozen, but reinstated Friday.", "budget", "met"),
+        ("Agreed on a demo on Tuesday 14th.", "next_step", "met"),
+        ("Call next Thursday with Ana.", "next_step", "met"),
+        ("Review set for 3/12 at 10am.", "next_step", "met"),
+        ("Will follow up in a couple of weeks.", "next_step", "missing"),
+        ("Let's circle back after Q2.", "next_step", "missing"),
+        ("Will send info.", "next_step", "missing"),
+        ("They want a decision before their fiscal year starts in July.", "timeline", "met"),
+        ("Timing: sometime this year maybe.", "timeline", "missing"),
+        ("Maria is pushing this internally.", "champion", "met"),
+        ("Raj will present it to the board for us.", "champion", "met"),
+        ("Raj was very friendly and loved the demo.", "champion", "missing"),
+        ("The board approves all spend.", "economic_buyer", "missing"),
+        ("We have $50k approved for this; we expect a 10% discount.", "metrics", "missing"),
+        ("Reps lose 6 hours a week to manual entry.", "metrics", "met"),
+        ("Aaron was our champion but he is leaving end of month.", "champion", "contradicted"),
+        ("She declined a follow-up.", "next_step", "contradicted"),
+    ],
+)
+def test_contract_section_6(default_process, notes: str, cid: str, expected: str) -> None:
+    assert status(judge(default_process, notes), cid) == expected
+
+
+def test_security_review_as_a_step_is_paper_process_not_an_objection(default_process) -> None:
+    report = judge(default_process, "Vendors go through their standard security questionnaire.")
+    assert status(report, "paper_process") == "met"
+    assert report.objections == []
+    concern = judge(default_process, 'CISO: "we won\'t clear you until we see a SOC 2 report."')
+    assert [o.category for o in concern.objections] == ["security_compliance"]
+
+
+def test_budget_cut_is_a_price_objection_and_contradicts_budget(default_process) -> None:
+    report = judge(default_process, "Dana said the board cut the software budget 30% this week.")
+    assert status(report, "budget") == "contradicted"
+    assert "price" in [o.category for o in report.objections]
+
+
+def test_rep_worry_is_not_an_objection(default_process) -> None:
+    report = judge(default_process, "I'm worried they will find us too expensive.")
+    assert report.objections == []
+
+
+def test_buyer_worry_in_quotes_is_an_objection(default_process) -> None:
+    report = judge(default_process, "Mara: 'I'm worried integration will eat half my team's year.'")
+    assert [o.category for o in report.objections] == ["integration"]
+
+
+def test_each_objection_category_once(default_process) -> None:
+    notes = "Too expensive, said Bo. Later: it is still too expensive and they want a discount."
+    assert [o.category for o in judge(default_process, notes).objections] == ["price"]
+
+
+def test_stakeholders_count_distinct_buyer_people(default_process) -> None:
+    notes = (
+        "Met Sofia Marchetti (Dir. Talent Ops) and CFO Daniel Ruiz. Sofia loops in her VP People,"
+        " Grace Lin.\nOurs: me, Dev (SE)"
+    )
+    report = judge(default_process, notes)
+    stakeholders = report.criterion("stakeholders")
+    assert stakeholders and stakeholders.status == "met"
+    assert isinstance(stakeholders.evidence, list) and len(stakeholders.evidence) == 3
+    assert all(q in notes for q in stakeholders.evidence)
+    two = judge(default_process, "Spoke with Ana Ruiz (Controller) and Bo Lee (IT Manager).")
+    assert status(two, "stakeholders") == "missing"
+
+
+def test_single_person_dependency_contradicts_stakeholders(default_process) -> None:
+    report = judge(default_process, "Leo wants everything to go through him. It's his call alone.")
+    assert status(report, "stakeholders") == "contradicted"
+    assert "single_threaded" in [r.id for r in report.risks]
+
+
+def test_evidence_is_always_verbatim(default_process) -> None:
+    notes = "- B: $90k allocated (confirmed by CFO Ana Diaz)\n- next: demo Tue 4/15 2pm ET - booked"
+    report = judge(default_process, notes)
+    for c in report.criteria:
+        if c.status != "missing":
+            quotes = c.evidence if isinstance(c.evidence, list) else [c.evidence]
+            assert all(q and q in notes for q in quotes)
+        else:
+            assert c.evidence is None
+
+
+def test_stage_specific_and_file_defined_criteria(default_process) -> None:
+    close = check_notes("She signed 7/23. Handoff call held 7/30 with the CSM.",
+                        default_process, "close")
+    assert status(close, "contract_signed") == "met"
+    assert status(close, "handoff_complete") == "met"
+    present = check_notes("Ruth asked for a formal proposal.", default_process, "present")
+    assert status(present, "proposal_requested") == "met"

@@ -1,0 +1,46 @@
+"""Acceptance: the rules engine on the labeled dev file and on our own labeled notes."""
+
+from pathlib import Path
+
+import pytest
+
+from dealscout.coach.scoring import CoachScore, load_rows, score_rows
+from dealscout.coach.service import coach_note
+from tests.coach.conftest import FIXTURES, SHARED_EVAL
+
+
+def _score(path: Path) -> CoachScore:
+    return score_rows(load_rows(path), lambda r: coach_note(r["notes"], r["stage"]))
+
+
+def _assert_thresholds(score: CoachScore) -> None:
+    assert score.met.micro().f1 >= 0.90, score.text()
+    assert score.contradicted.micro().recall >= 0.75, score.text()
+    assert score.objections.micro().f1 >= 0.85, score.text()
+    assert score.evidence_ok, score.bad_evidence
+
+
+def test_dev_file_meets_acceptance_thresholds() -> None:
+    path = SHARED_EVAL / "coach_dev.jsonl"
+    if not path.exists():
+        pytest.skip(f"labeled dev file not found at {path} (shared eval folder absent)")
+    _assert_thresholds(_score(path))
+
+
+def test_extra_labeled_notes_meet_acceptance_thresholds() -> None:
+    score = _score(FIXTURES / "coach_extra.jsonl")
+    assert score.rows >= 30
+    _assert_thresholds(score)
+
+
+def test_scoring_counts_and_flags_invented_evidence() -> None:
+    row = {"id": "t1", "stage": "qualify", "notes": "Ana: too expensive.",
+           "criteria": {"budget": "met"}, "objections": ["price"]}
+    report = coach_note(row["notes"], "qualify")
+    bad = report.model_copy(update={"criteria": [
+        c.model_copy(update={"status": "met", "evidence": "invented"}) if c.id == "budget" else c
+        for c in report.criteria]})
+    score = score_rows([row], lambda _: bad)
+    assert score.met.micro().tp == 1 and score.objections.micro().tp == 1
+    assert score.bad_evidence == ["t1: budget"]
+    assert "not verbatim" in score.text()
