@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session, load_only
 from dealscout.accounts.models import Account, User, Workspace
 from dealscout.accounts.service import (
     find_user_by_email,
-    get_account,
     sees_whole_workspace,
     visible_accounts_query,
 )
@@ -29,12 +28,10 @@ from dealscout.briefs.models import AccountScore, DismissedSignal, RepAccountSta
 from dealscout.briefs.queue_schemas import (
     Contribution,
     ContributionKind,
-    DismissedRead,
     Queue,
     QueueFilters,
     QueueItem,
     Reason,
-    RepAccountStateRead,
 )
 from dealscout.briefs.queue_store import chunks, refresh_accounts
 from dealscout.briefs.queue_text import deal_reason, fit_reason, opening_line, signal_reason
@@ -55,12 +52,12 @@ from dealscout.briefs.scoring import (
 from dealscout.briefs.weights import QueueWeights, resolve_weights
 from dealscout.coach.models import Deal
 from dealscout.core.db import utcnow
-from dealscout.core.errors import BadInput, Forbidden, NotFound
+from dealscout.core.errors import Forbidden, NotFound
 from dealscout.ingestion.models import Signal, SignalAccount
 
 REASONS = 3
 REASON_KINDS = ("signal", "fit", "deal")  # feedback penalties explain nothing
-NO_SIGNALS = Summary(fp="", mass=0.0, ref=0.0, n=0, types={})
+NO_SIGNALS = Summary(fp="", mass=0.0, ref=0, n=0, types={})
 
 
 @dataclass
@@ -346,67 +343,3 @@ def build_queue(
         total=len(candidates),
         items=[_item(c, filters.offset + i + 1, signals) for i, c in enumerate(page)],
     )
-
-
-# --- feedback ----------------------------------------------------------------------------
-
-
-def _state(session: Session, user: User, account_id: int) -> RepAccountState:
-    get_account(session, user, account_id)  # NotFound unless visible to this user
-    state = session.scalar(
-        select(RepAccountState).where(
-            RepAccountState.user_id == user.id, RepAccountState.account_id == account_id
-        )
-    )
-    if state is None:
-        state = RepAccountState(
-            workspace_id=user.workspace_id, user_id=user.id, account_id=account_id
-        )
-        session.add(state)
-    return state
-
-
-def snooze_account(
-    session: Session, user: User, account_id: int, until: date, *, today: date | None = None
-) -> RepAccountStateRead:
-    """Sink the account in this user's queue until ``until`` (it comes back that day)."""
-    if until <= (today or utcnow().date()):
-        raise BadInput("snooze until a future date")
-    state = _state(session, user, account_id)
-    state.snoozed_until = until
-    session.flush()
-    return RepAccountStateRead.model_validate(state)
-
-
-def mark_contacted(
-    session: Session, user: User, account_id: int, *, now: datetime | None = None
-) -> RepAccountStateRead:
-    state = _state(session, user, account_id)
-    state.contacted_at = now or utcnow()
-    session.flush()
-    return RepAccountStateRead.model_validate(state)
-
-
-def dismiss_signal(session: Session, user: User, signal_id: int) -> DismissedRead:
-    """Drop a signal from this user's queue; it must concern an account they can see."""
-    visible = visible_accounts_query(user).with_only_columns(Account.id)
-    linked = session.scalar(
-        select(SignalAccount.id).where(
-            SignalAccount.signal_id == signal_id,
-            SignalAccount.workspace_id == user.workspace_id,
-            SignalAccount.account_id.in_(visible),
-        )
-    )
-    if linked is None:
-        raise NotFound(f"signal {signal_id} not found")
-    exists = session.scalar(
-        select(DismissedSignal.id).where(
-            DismissedSignal.user_id == user.id, DismissedSignal.signal_id == signal_id
-        )
-    )
-    if exists is None:
-        session.add(
-            DismissedSignal(workspace_id=user.workspace_id, user_id=user.id, signal_id=signal_id)
-        )
-        session.flush()
-    return DismissedRead(signal_id=signal_id)

@@ -44,7 +44,8 @@ def _signal_rows() -> Select[Any]:
             Signal.published_at,
             Signal.first_seen_at,
             Signal.title,
-            Signal.facts,
+            Signal.facts["department"].as_string(),
+            func.coalesce(Signal.facts["role"].as_string(), Signal.facts["title"].as_string()),
         )
         .join(Signal, Signal.id == SignalAccount.signal_id)
         .outerjoin(Source, Source.id == Signal.source_id)

@@ -14,7 +14,8 @@ import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 from dealscout.briefs.weights import QueueWeights
 from dealscout.ingestion.facts import department_of
@@ -40,7 +41,8 @@ def decay(age_s: float, half_life_days: float) -> float:
 
 @dataclass(frozen=True)
 class SignalInput:
-    """What scoring needs of one active signal linked to an account."""
+    """What scoring needs of one active signal linked to an account (``department`` and
+    ``role`` come from its facts: a job's role, or an executive's title)."""
 
     id: int
     type: str
@@ -49,36 +51,40 @@ class SignalInput:
     published_at: datetime
     first_seen_at: datetime
     title: str
-    facts: dict[str, Any]
+    department: str | None
+    role: str | None
 
 
-@dataclass(frozen=True)
-class SignalTerm:
-    """A stored, undecayed signal term: ``value`` is weight × confidence × reliability."""
+class SignalTerm(NamedTuple):
+    """A stored, undecayed signal term: ``value`` is weight × confidence × reliability (to
+    6 decimals), ``at`` its date in epoch seconds. Stored as a JSON array."""
 
     signal_id: int
     value: float
-    at: float
+    at: int
     type: str
 
     def units(self, now_s: float, half_life_days: float) -> int:
         return to_units(self.value * decay(now_s - self.at, half_life_days))
 
 
+_department = lru_cache(maxsize=4096)(department_of)  # job and executive titles repeat
+
+
+@lru_cache(maxsize=32)
+def _mentions(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + ")", re.IGNORECASE)
+
+
 def is_served(signal: SignalInput, weights: QueueWeights) -> bool:
     """Hiring or an executive hire for a department the product serves, or an earnings
     remark about a served department or topic."""
-    departments = set(weights.served_departments or [])
-    if signal.type == "hiring":
-        department = signal.facts.get("department") or department_of(
-            str(signal.facts.get("role") or signal.title)
-        )
-        return department in departments
-    if signal.type == "executive_hire":
-        return department_of(str(signal.facts.get("title") or signal.title)) in departments
+    departments = weights.served_departments or []
+    if signal.type in ("hiring", "executive_hire"):
+        return (signal.department or _department(signal.role or signal.title)) in departments
     if signal.type == "earnings":
-        words = [*departments, *weights.served_topics]
-        return any(re.search(rf"\b{re.escape(w)}", signal.title, re.IGNORECASE) for w in words)
+        words = tuple([*departments, *weights.served_topics])
+        return bool(words) and _mentions(words).search(signal.title) is not None
     return False
 
 
@@ -87,8 +93,8 @@ def signal_term(signal: SignalInput, weights: QueueWeights) -> SignalTerm:
     if is_served(signal, weights):
         weight *= weights.served_boost
     # a misdated item from the future counts from when it was seen
-    at = min(signal.published_at, signal.first_seen_at).timestamp()
-    value = weight * signal.confidence * signal.reliability
+    at = int(min(signal.published_at, signal.first_seen_at).timestamp())
+    value = round(weight * signal.confidence * signal.reliability, 6)
     return SignalTerm(signal.id, value, at, signal.type)
 
 
@@ -98,7 +104,7 @@ class Summary:
 
     fp: str
     mass: float
-    ref: float
+    ref: int
     n: int
     types: dict[str, int]
 
@@ -130,21 +136,19 @@ class StoredTerms:
         return cls(fp, sorted(kept, key=lambda s: s.signal_id))
 
     def to_json(self, half_life_days: float) -> dict[str, Any]:
-        ref = max((s.at for s in self.signals), default=0.0)
+        ref = max((s.at for s in self.signals), default=0)
         mass = sum(s.value * decay(ref - s.at, half_life_days) for s in self.signals)
         summary = Summary(
             self.fp, mass, ref, len(self.signals), dict(Counter(s.type for s in self.signals))
         )
         return {
             "summary": asdict(summary),
-            "signals": [[s.signal_id, s.value, s.at, s.type] for s in self.signals],
+            "signals": self.signals,
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> StoredTerms:
-        signals = [
-            SignalTerm(int(i), float(v), float(at), str(t)) for i, v, at, t in data["signals"]
-        ]
+        signals = [SignalTerm(*row) for row in data["signals"]]
         return cls(str(data["summary"]["fp"]), signals)
 
 

@@ -85,7 +85,8 @@ class QueueWeights(BaseModel):
     snoozed: float = Field(default=100.0, description="Penalty while snoozed: sinks the account.")
 
     def type_weight(self, signal_type: str) -> float:
-        return self.types.get(signal_type, self.types.get("other", 0.0))
+        weight = self.types.get(signal_type)
+        return weight if weight is not None else self.types.get("other", 0.0)
 
     def fingerprint(self) -> str:
         """Changes with anything that changes stored terms, including profile-derived values."""

@@ -5,7 +5,16 @@ from __future__ import annotations
 import logging
 import sys
 
-from dealscout.cli import admin, briefs, demo, ingest, queue, serve  # noqa: F401  (register commands)
+from dealscout.cli import (  # noqa: F401  (register commands)
+    admin,
+    briefs,
+    classify,
+    coach,
+    demo,
+    ingest,
+    queue,
+    serve,
+)
 from dealscout.cli.app import app
 
 __all__ = ["app", "run"]

@@ -59,13 +59,30 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-@lru_cache(maxsize=8)
+_ENGINES: dict[str, Engine] = {}
+
+
 def get_engine(url: str) -> Engine:
+    """One engine (connection pool) per URL and process."""
+    engine = _ENGINES.get(url)
+    if engine is None:
+        engine = _ENGINES[url] = _create_engine(url)
+    return engine
+
+
+def _create_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+def forget_inherited_connections() -> None:
+    """In a forked worker process: drop the pooled connections inherited from the parent
+    without closing them (they belong to the parent)."""
+    for engine in _ENGINES.values():
+        engine.dispose(close=False)
 
 
 @lru_cache(maxsize=8)

@@ -7,11 +7,20 @@ worker's task is redelivered instead of lost.
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery import Celery
+from celery.signals import worker_process_init
 
 from dealscout.core.config import Settings
+from dealscout.core.db import forget_inherited_connections
 
 celery_app = Celery("dealscout", include=["dealscout.workers.tasks"])
+
+
+@worker_process_init.connect
+def _after_fork(**_kwargs: Any) -> None:
+    forget_inherited_connections()
 
 POLL_INTERVAL_S = 60.0
 

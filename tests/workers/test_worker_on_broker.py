@@ -62,8 +62,8 @@ def _start_worker(home: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-c", code, "worker", "--concurrency", "2", "--loglevel", "WARNING"],
         env={**os.environ, "DEALSCOUT_HOME": str(home)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=(home.parent / "worker.log").open("ab"),
+        stderr=subprocess.STDOUT,
         start_new_session=True,
     )
 

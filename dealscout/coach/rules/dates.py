@@ -29,7 +29,6 @@ TIMEFRAME = re.compile(
     r"|\byear[- ]end\b|\bend of (?:the )?(?:year|quarter|month)\b",
     re.IGNORECASE,
 )
-_CASE_SENSITIVE_MONTH = re.compile(r"\bMay\b|\bMarch\b")
 
 
 def specific_days(text: str) -> list[re.Match[str]]:

@@ -34,6 +34,7 @@ BUDGET_POS = (
     rf"{AMOUNT}[^;\n]{{0,40}}\bsigned\b(?! off)",
     rf"\b(?:docusign|e-?sign\w*|contract|order form|agreement)\b[^\n]{{0,30}}?\b(?:completed"
     rf"|signed|executed)\b[^\n]{{0,60}}?{AMOUNT}",
+    rf"\bsigned (?:the )?(?:order form|contract|agreement)\b[^\n]{{0,60}}?{AMOUNT}",
 )
 BUDGET_NEG = (
     r"\b(?:no|zero)\s(?:budget|money|funding|funds|line item)\b",
@@ -52,7 +53,8 @@ _AUTHORITY = (
     r"\b(?:signs?|signer|signature|sign[- ]off|signs off|signing authority|approv(?:es|e|al|ed)"
     r"|final (?:say|call|decision|approval)|economic buyer|budget holder|decision[- ]maker"
     r"|makes the (?:final )?(?:call|decision)|has the final|decides|decide with"
-    r"|(?:signed|completed|executed|countersigned) (?:\S+ )?by)\b(?! off on (?:our|the) security)"
+    r"|(?:signed|completed|executed|countersigned) (?:\S+ )?by|signed [\w ]{0,20}? from"
+    r"|depends (?:entirely |only |solely )?on)\b(?! off on (?:our|the) security)"
 )
 EB_POS_PERSON = (
     _AUTHORITY,
@@ -89,7 +91,9 @@ PAIN_POS = (
     r"|complaints?|won'?t survive|costing|written off|write-offs?|downtime|excursions?|hate"
     r"|throw(?:ing)? away|spoil\w*|inefficien\w*|chasing|recalls?|costs? (?:them|us)|duplicates?"
     r"|after the fact|fraud|leakage|overpa\w+|penalt\w+|fines|outages?)\b",
-    r"\bspends? (?:about |~|roughly |over |up to )?\d+ (?:minutes|mins|hours|hrs|days)\b",
+    r"\bspends? (?:about |~|roughly |over |up to )?\d+ (?:minutes|mins?|hours|hrs|days)\b",
+    r"\b(?:a mess|messy|rekey\w*|re-?enter\w*|error rates?|tedious|time-?consuming|clunky"
+    r"|no visibility|blind spots?|can'?t (?:tell|see|track))\b|\beats? (?:up )?~?\d",
     r"\blost (?!(?:our|the|their|touch|interest)\b)",
     r"\btakes? (?:~|about |roughly |up to )?\d+(?: business)? (?:days|hours|weeks)\b",
     r"\btakes? (?:me|us|them|her|him) (?:most of|all of|half of|hours|days)\b",
@@ -108,12 +112,12 @@ PAIN_NEG = (
 _TL_VERB = (
     r"(?:live|go-live|go live|launch(?:ed)?|decision|decide|deciding|signed|sign|e-sign|done"
     r"|running|in place|deployed|rolled out|implemented|rollout|cut ?over|hearings?|signature"
-    r"|close|contracted)"
+    r"|close|contracted|switch|switched|migrate|migrated|replace|replaced|moved?|up and running)"
 )
 _EVENT = (
     r"(?:audit|peak|season|surge|changeover|launch|renewal|fiscal year|year[- ]end|board meeting"
     r"|harvest|open enrollment|conference|go-live|busy season|holidays?|semester|school year"
-    r"|term starts?|show|expo|trade show|merger closes?)"
+    r"|term starts?|show|expo|trade show|merger closes?|change|changeover|cutover|expir\w+)"
 )
 TIMELINE_POS = (
     rf"\b{_TL_VERB}\b[^;\n]{{0,25}}?\b(?:by|before|in|on|for|target(?:ing|ed)?|ahead of"
@@ -123,7 +127,8 @@ TIMELINE_POS = (
     rf"|votes?)\b[^;\n]{{0,20}}?(?:{_TF})",
     rf"\b(?:deadline|target date|go-live (?:target|date)|timeline|target(?:ed)? (?:signature"
     rf"|go-live|close|decision|launch))\b\s*(?:is|:|of|for)?[^;\n]{{0,15}}?(?:{_TF})",
-    rf"\b(?:goes|go) to (?:the )?(?:\w+ )?(?:board|committee|council|cabinet) (?:on|in) (?:{_TF})",
+    rf"\b(?:goes|go|take it|taking it|present(?:ing)? it) to (?:the |their )?(?:\w+ )?(?:board"
+    rf"|committee|council|cabinet) (?:on|in) (?:{_TF})",
 )
 TIMELINE_RESET = (r"\bno (?:set )?(?:timeline|timeframe|deadline|rush)\b",)
 
@@ -137,7 +142,7 @@ DECISION_CRITERIA_POS = (
     r"\b(?:evaluat|judg|scor|select|choos)\w* (?:\w+ )?(?:on|based on)\b|\bunless it can\b",
     r"\bdata\b[^;\n]{0,15}?\b(?:stays?|resides?|remains?|hosted|kept) in (?:the )?(?:US|EU|UK)\b",
     r"\bwhatever (?:we|they) (?:pick|choose|buy|select)\b|\b(?:is )?(?:required|mandatory)\b",
-    r"\bwhichever (?:one )?(?:integrates|supports|works)\b",
+    r"\bwhichever (?:one )?(?:integrates|supports|works)\b|\bplugs? into\b",
 )
 DECISION_PROCESS_POS = (
     rf"{THRESHOLD}[^;\n]{{0,50}}?\b(?:approv\w*|sign(?:s|ature|[- ]off| off)?|go(?:es)? to|needs?"
@@ -171,7 +176,8 @@ PAPER_POS = (
     r"paperwork\b|\bdata processing agreement\b|\bpublic tender\b",
     r"\brequisition\b|\bRFP\b|\bpurchase order\b|\bPO\b|\bcontract review\b",
     r"\b(?:security|it|legal) (?:has|have|needs?) to sign off\b",
-    r"\b(?:on|use) their paper\b",
+    r"\b(?:on|use) their paper\b|\bBAA\b|\b(?:HIPAA|compliance|privacy|vendor risk|risk)"
+    r" (?:review|team|assessment)\b",
 )
 
 CHAMPION_POS = (
@@ -213,7 +219,8 @@ VENDOR_EVAL = (
     rf"\b{_CAP}(?-i:[A-Z][a-zA-Z]+)'s (?:quote|bid|pilot|proposal|pricing|demo|offer)\b",
     rf"\b{_CAP}(?-i:[A-Z][a-zA-Z]+) (?:pitched|quoted|came in|demoed)\b",
     r"\b(?:a|another|other) competitors?\b|\bcompetitors? (?:pitched|quoted|offered)\b",
-    r"\bcompeting (?:vendor|bid|offer)s?\b|\bincumbent\b|\bother vendors?\b|\bin the mix\b",
+    r"\bcompeting (?:vendor|bid|offer)s?\b|\bincumbent\b|\bin the mix\b",
+    r"\bother vendors?\b(?!\s*:?\s*(?:none|n/?a|no\b|not yet))",
     r"\b(?:vs\.?|versus) (?-i:[A-Z])\w+|\bin talks with\b|\b(?:trialing|trialling) (?-i:[A-Z])",
     r"\b(?:signed|contract|deal|went|going|moving|switched) with (?-i:[A-Z])\w+",
 )
@@ -224,6 +231,7 @@ STATUS_QUO_ALT = (
     r"\balready (?:use|using|have|run|running) (?:a |an |the )?(?:(?-i:[A-Z])\w+|tool|system"
     r"|solution|vendor|platform|product)\b|\balready (?:handles?|does|covers)\b",
     r"\bcurrent (?:vendor|provider|tool|system|solution|platform)\b|\bstatus quo\b",
+    r"\b(?:happy|satisfied) with (?-i:[A-Z])\w+",
     r"\b(?:their|our|the) (?:current |existing )?manual (?:process|workflow)\b|\bin excel\b",
     r"^\s*[-*•]?\s*(?:comp|competition|competitors?)\s*:\s*(?!none|n/a|tbd|unknown|\?)\S",
 )
@@ -257,8 +265,10 @@ NEXT_STEP_RESET = (
 
 STAKEHOLDERS_NEG = (
     r"\b(?:my|his|her|their) call alone\b|\bno committee\b",
-    r"\b(?:deal|everything|all)\b[^;\n]{0,20}?\b(?:depends|hinges|rests) on (?:one person|\w+ alone"
-    r"|him|her)\b",
+    r"\b(?:deal|everything|all)\b[^;\n]{0,20}?\b(?:depends|hinges|rests) (?:entirely |only "
+    r"|solely )?"
+    r"on (?:one person|\w+ alone|him|her|(?:their|the|our) (?:CEO|CFO|COO|owner|founder"
+    r"|president)\b)",
     r"\beverything (?:goes|go|has to go|must go|to go) through (?:him|her|me|\w+)\b",
     r"\b(?:single|only|sole) (?:point of )?contact\b|\bnot contact anyone else\b",
     r"\bone-person show\b|\bno one else (?:is )?involved\b",

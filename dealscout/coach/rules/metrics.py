@@ -15,7 +15,7 @@ _NUM = r"(?:~|about |roughly |approx\.? |nearly |over |under |>|<)?\d[\d,.]*"
 _DUR = r"(?:hrs?|hours?|h|mins?|minutes?|days?|business days|weeks?|wks?)\b"
 _RATE = (
     r"(?:\s?(?:/|a|per|each)\s?(?:wk|week|mo|month|day|year|yr)\b|\s(?:on avg|on average)\b"
-    r"|\s(?:each|apiece)\b)"
+    r"|\s(?:each|apiece)\b|\s(?:every|each|per|a) (?:cycle|shift|run|close|quarter|batch)\b)"
 )
 _IMPACT = re.compile(
     r"\b(?:lost|lose|losing|loss|written off|write-?offs?|costing|costs? (?:them|us)|wast\w*"

@@ -27,7 +27,9 @@ OBJECTION_CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:until|wait (?:until|till|for)|not (?:before|until)|revisit (?:it |this )?after"
         r"|circle back"
         r" after) (?:the )?(?:reorg|re-org|merger|migration|holidays|freeze)\b|\bon hold\b",
-        r"\bfor at least (?:\w+ )?(?:months|weeks|quarters?)\b|\bother priorities\b",
+        r"\bfor at least (?:\w+ )?(?:months|weeks|quarters?)\b|\bother priorities\b|\bnot ready\b",
+        r"\buntil after\b|\buntil (?:the )?[\w -]{0,25}?\b(?:closes|ends|is done|finishes|wraps"
+        r"|completes|lands)\b|\bcall (?:me |us )?back (?:then|in|after|next)\b",
         r"\bput (?:this|it) on (?:hold|ice|the back burner)\b|\bpostpon\w*",
         r"\bpush(?:ed|ing)? (?:this|it) (?:out|back)\b|\bnot until\b|\buntil at least\b",
         r"\bnothing (?:new )?(?:moves|can start|happens|starts)\b|\bcan'?t start (?:before"
@@ -50,6 +52,8 @@ OBJECTION_CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:stick|sticking|staying) with (?:what|the|our)\b|\bno need to (?:change|switch)\b",
         r"\bhappy with (?:our|the) current\b|\bspreadsheets? (?:work|are fine|is fine)\b",
         r"\b(?:satisfied|happy) with (?:it|them|what we have)\b|\balready handles\b",
+        r"\b(?:happy|satisfied|fine) with (?:our |the )?(?:current |existing )?(?:(?-i:[A-Z])\w+"
+        r"|tool|system|vendor|process|setup)\b",
     ),
     "authority": (
         r"\bnot (?:my|his|her|their|our) (?:call|decision)\b|\bout of my hands\b",
@@ -64,6 +68,7 @@ OBJECTION_CUES: dict[str, tuple[str, ...]] = {
         r"|manager)",
         r"\bnot sure who (?:signs|approves|decides)\b|\bnot (?:the|a) decision[- ]maker\b",
         r"\bI'?d have to (?:take|run) (?:it|this) (?:to|by)\b|\b(?:has|have) no say\b",
+        r"\bcan'?t (?:move|do|sign|decide|approve) (?:anything|this|it) without\b",
         r"\bnot the (?:one|person) who (?:buys|signs|decides|approves)\b|\bno (?:say"
         r"|authority) (?:over"
         r"|on|in)\b|\b(?:nobody|no one) (?:can|is able to) (?:sign|approve)\b",
@@ -76,6 +81,7 @@ OBJECTION_CUES: dict[str, tuple[str, ...]] = {
         r"|it)\b",
         r"\bnot (?:looking to solve|on our (?:list|radar|roadmap))\b",
         r"\b(?:don'?t|do not) (?:think )?(?:we )?(?:really )?need (?:this|it|a|an|another)\b",
+        r"\b(?:don'?t|do not) see (?:why|the point|the need)\b",
     ),
     "trust_risk": (
         r"\btried (?:something|this|it|one|a tool|a similar)\b[^;\n]{0,60}?\b(?:fail\w*|died"
@@ -103,6 +109,8 @@ OBJECTION_CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:is|in|on a) beta\b|\bfield mapping\b|\bnot compatible\b|\bincompatib\w+",
         r"\bmigrat(?:e|ion of) (?:our|the|their) (?:old |legacy |historical )?\w*\s?data\b",
         r"\bon-?prem\w*\b|\bair-?gapped\b|\bheavily customi[sz]ed\b",
+        r"\b(?:sync|integration|migration|implementation|set-?up|rollout|rostering)\b[^;\n]{0,30}?"
+        r"\bwill take\b[^;\n]{0,25}?\b(?:team|all|months|weeks|summer|quarter|year)\b",
         r"\bintegration\b[^;\n]{0,30}?\b(?:will|would|could|might)\b[^;\n]{0,20}?\b(?:eat|take|cost"
         r"|consume|burn|be (?:hard|painful|a problem))\b|\b(?:worried"
         r"|concerned) (?:about )?(?:the )?"
@@ -113,7 +121,9 @@ OBJECTION_CUES: dict[str, tuple[str, ...]] = {
         r"|contract|lock-?in)\b|\bauto-?renew\w*|\btermination for convenience\b",
         r"\bcancell?able\b|\bpayment terms\b|\bnet[- ]?\d{2,3}\b|\bliability\b|\bindemnif\w+",
         r"\bpaper on (?:their|our)\b|\btheir MSA\b|\b(?:on|use|sign) their paper\b|\bescalators?\b",
-        r"\b\d+[- ]month (?:term|contract|commitment)\b|\bmulti-?year\b",
+        r"\b\d+[- ]month (?:term|contract|commitment)\b|\bmulti-?year\b|\binstead of annual\b",
+        r"\b(?:monthly|quarterly) (?:payments?|invoic\w+)\b|\bannual(?:ly)? (?:upfront"
+        r"|in advance)\b",
         r"\b(?:quarterly|monthly) billing\b|\binvoiced (?:after|quarterly|monthly)\b"
         r"|\bSLA credits\b",
         r"\bnot locked\b",
@@ -121,9 +131,11 @@ OBJECTION_CUES: dict[str, tuple[str, ...]] = {
 }
 # A budget cut or freeze is a price objection only while the budget stays cut (CONTRACT §6).
 BUDGET_CUT = (
+    r"\b(?:froze|freez\w+|paused|halted)\b[^;\n]{0,25}?\b(?:spend|spending|budgets?|purchases?"
+    r"|purchasing)\b",
     r"\bbudget (?:cut|freeze|frozen|slashed)\b|\bcut (?:the |our |their )?[\w-]* ?budget\b",
     r"\b(?:spend|spending|budget|earmark|funding|funds?|purchases?|purchasing)\b[^;\n]{0,25}?"
-    r"\b(?:frozen|pulled|cut"
+    r"\b(?:frozen|pulled|cut|halted"
     r"|withdrawn|slashed|paused)\b|\b(?:freeze|pause) on (?:spend|spending)\b",
 )
 # Compliance frameworks are a step (paper process) unless the line raises them as a concern.
