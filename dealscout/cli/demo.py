@@ -54,7 +54,9 @@ def _load_users(store: CliStore, folder: Path) -> None:
     with (folder / "users.csv").open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             if service.find_user_by_email(store.session, store.workspace.id, row["email"]) is None:
-                service.create_user(store.session, store.workspace.id, UserCreate.model_validate(row))
+                service.create_user(
+                    store.session, store.workspace.id, UserCreate.model_validate(row)
+                )
 
 
 def _load_feeds(store: CliStore, folder: Path, now: datetime) -> None:
@@ -67,8 +69,12 @@ def _load_feeds(store: CliStore, folder: Path, now: datetime) -> None:
             account_id = service.find_account(store.session, store.workspace.id, row["account"]).id
         raw = path.read_text(encoding="utf-8")
         data = relative_dates(raw, now, rfc2822="<rss" in raw).encode()
-        source = ingestion.source_for(store.session, store.workspace.id, f"demo:{row['file']}", account_id)
-        report = ingestion.ingest_bytes(store.session, source, data, _CONTENT_TYPES[path.suffix], None)
+        source = ingestion.source_for(
+            store.session, store.workspace.id, f"demo:{row['file']}", account_id
+        )
+        report = ingestion.ingest_bytes(
+            store.session, source, data, _CONTENT_TYPES[path.suffix], None
+        )
         followups.follow_up(store.session, store.settings, report)
         progress(f"  {row['file']}: {report.new} new, {report.duplicates} duplicate")
 
@@ -78,7 +84,12 @@ def _load_deals(store: CliStore, folder: Path, now: datetime) -> dict[str, Deal]
     with (folder / "deals.csv").open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             existing = next(
-                (d for d in deals.list_deals(store.session, store.admin) if d.name == row["Deal Name"]), None
+                (
+                    d
+                    for d in deals.list_deals(store.session, store.admin)
+                    if d.name == row["Deal Name"]
+                ),
+                None,
             )
             if existing is not None:
                 found[existing.name] = existing
@@ -117,7 +128,9 @@ def load_demo(store: CliStore, folder: Path) -> None:
     now = utcnow()
     store.workspace.profile = yaml.safe_load((folder / "profile.yaml").read_text(encoding="utf-8"))
     _load_users(store, folder)
-    csv_import.import_accounts(store.session, store.admin, (folder / "accounts.csv").read_text("utf-8"))
+    csv_import.import_accounts(
+        store.session, store.admin, (folder / "accounts.csv").read_text("utf-8")
+    )
     store.session.flush()
     progress("ingesting the demo feeds")
     _load_feeds(store, folder, now)

@@ -62,7 +62,9 @@ def _contacts(value: str) -> list[Contact]:
 
 def _row(session: Session, user: User, values: dict[str, str], line: int) -> DealCreate:
     account = session.scalar(
-        select(Account).where(Account.workspace_id == user.workspace_id, Account.name == values["account"])
+        select(Account).where(
+            Account.workspace_id == user.workspace_id, Account.name == values["account"]
+        )
     )
     if account is None:
         raise BadInput(f"row {line}: unknown account {values['account']!r}")

@@ -103,11 +103,15 @@ def assemble_report(
     contradicted = any(r.status == "contradicted" for r in results.values())
     criteria = [_with_questions(r, process, signals, r.id in exit_ids) for r in results.values()]
     top = [q for c in criteria if c.id in missing for q in c.questions]
-    top += [c.questions[0] for c in criteria
-            if c.status == "contradicted" and c.id not in missing and c.questions]
+    top += [
+        c.questions[0]
+        for c in criteria
+        if c.status == "contradicted" and c.id not in missing and c.questions
+    ]
     playbook = process.objection_playbook
-    answered = [o.model_copy(update={"responses": list(playbook.get(o.category, []))})
-                for o in objections]
+    answered = [
+        o.model_copy(update={"responses": list(playbook.get(o.category, []))}) for o in objections
+    ]
     return CoachReport(
         stage=stage.id,
         process=ProcessRef(name=process.name, version=process.version),

@@ -15,8 +15,12 @@ PROCESS_DIR = Path(__file__).parent / "processes"
 DEFAULT_PROCESS = "default"
 # Sections a template inherits from the process it ``extends`` when it does not set them.
 _INHERITED = (
-    "criteria", "discovery_questions", "objection_playbook", "follow_up_rules",
-    "qualification_sets", "signal_context",
+    "criteria",
+    "discovery_questions",
+    "objection_playbook",
+    "follow_up_rules",
+    "qualification_sets",
+    "signal_context",
 )
 
 
@@ -125,10 +129,15 @@ def reference_problems(process: SalesProcess) -> list[str]:
             for s in rule.stages
             if s not in process.stage_ids
         ]
-    problems += [f"objection playbook: unknown category {c!r}"
-                 for c in process.objection_playbook if c not in OBJECTIONS]
-    for section, ids in (("discovery_questions", process.discovery_questions),
-                         ("signal_context", process.signal_context)):
+    problems += [
+        f"objection playbook: unknown category {c!r}"
+        for c in process.objection_playbook
+        if c not in OBJECTIONS
+    ]
+    for section, ids in (
+        ("discovery_questions", process.discovery_questions),
+        ("signal_context", process.signal_context),
+    ):
         problems += [f"{section}: unknown criterion id {c!r}" for c in ids if c not in known]
     return problems
 

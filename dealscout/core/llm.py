@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 import openai
+from openai.types.chat import ChatCompletion
 from pydantic import BaseModel, ValidationError
 
 from dealscout.core.config import Settings
@@ -82,9 +83,11 @@ class LLMGateway:
                 response_format={"type": "json_object"},
                 temperature=0,
             )
-        except openai.OpenAIError as exc:
+        except (openai.OpenAIError, ValueError) as exc:  # ValueError: a body that is not JSON
             log.warning("llm call failed: %s", exc)
             return LLMResult(None, self.model, error=f"provider error: {type(exc).__name__}")
+        if not isinstance(response, ChatCompletion):  # e.g. an HTML page from a proxy
+            return LLMResult(None, self.model, error="provider error: unexpected response")
         usage = LLMUsage()
         if response.usage is not None:
             usage = LLMUsage(response.usage.prompt_tokens, response.usage.completion_tokens)

@@ -22,6 +22,7 @@ celery_app = Celery("dealscout", include=["dealscout.workers.tasks"])
 def _after_fork(**_kwargs: Any) -> None:
     forget_inherited_connections()
 
+
 POLL_INTERVAL_S = 60.0
 
 

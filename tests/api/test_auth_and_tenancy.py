@@ -52,9 +52,11 @@ def test_requests_without_a_valid_token_are_refused(world: dict) -> None:
 
 def test_reps_see_their_own_accounts_and_managers_see_the_team(world: dict) -> None:
     client, members, accounts = world["client"], world["members"], world["accounts"]
+
     def names(who: str) -> set[str]:
         response = client.get("/v1/accounts", headers=members[who].headers)
         return {a["name"] for a in response.json()}
+
     assert names("rep1") == {"Rep One Co"}
     assert names("manager") == {"Rep One Co", "Rep Two Co"}
     assert names("outsider") == {"Other Co"}

@@ -47,7 +47,9 @@ def _deal(world: dict, stage: str = "qualify", **extra: object) -> int:
 def test_note_is_coached_stored_and_accumulated(world: dict) -> None:
     client, rep = world["client"], world["members"]["rep"]
     deal_id = _deal(world, amount=120000)
-    response = client.post(f"/v1/deals/{deal_id}/notes", json={"text": GOOD_NOTE}, headers=rep.headers)
+    response = client.post(
+        f"/v1/deals/{deal_id}/notes", json={"text": GOOD_NOTE}, headers=rep.headers
+    )
     assert response.status_code == 201, response.text
     detail = response.json()
     report = detail["notes"][0]["report"]
@@ -58,20 +60,31 @@ def test_note_is_coached_stored_and_accumulated(world: dict) -> None:
         evidence = criterion["evidence"]
         quotes = evidence if isinstance(evidence, list) else [evidence] if evidence else []
         assert all(q in GOOD_NOTE for q in quotes)
-    later = client.post(f"/v1/deals/{deal_id}/notes", json={"text": RISKY_NOTE}, headers=rep.headers)
+    later = client.post(
+        f"/v1/deals/{deal_id}/notes", json={"text": RISKY_NOTE}, headers=rep.headers
+    )
     assert {c["id"]: c["status"] for c in later.json()["criteria"]}["budget"] == "contradicted"
-    assert client.get(f"/v1/deals/{deal_id}", headers=rep.headers).json()["deal"]["amount"] == 120000
+    assert (
+        client.get(f"/v1/deals/{deal_id}", headers=rep.headers).json()["deal"]["amount"] == 120000
+    )
 
 
 def test_bad_notes_and_stages_are_4xx(world: dict) -> None:
     client, rep = world["client"], world["members"]["rep"]
     deal_id = _deal(world)
-    assert client.post(f"/v1/deals/{deal_id}/notes", json={"text": "   "}, headers=rep.headers).status_code == 422
+    assert (
+        client.post(
+            f"/v1/deals/{deal_id}/notes", json={"text": "   "}, headers=rep.headers
+        ).status_code
+        == 422
+    )
     huge = "word " * 220_000
     too_big = client.post(f"/v1/deals/{deal_id}/notes", json={"text": huge}, headers=rep.headers)
     assert too_big.status_code == 422 and "limit" in too_big.json()["detail"].lower()
     wrong_stage = client.post(
-        "/v1/deals", json={"name": "x", "account_id": world["account"].id, "stage": "dreaming"}, headers=rep.headers
+        "/v1/deals",
+        json={"name": "x", "account_id": world["account"].id, "stage": "dreaming"},
+        headers=rep.headers,
     )
     assert wrong_stage.status_code == 422 and "qualify" in wrong_stage.json()["detail"]
 
@@ -85,7 +98,9 @@ def test_manager_reviews_riskiest_first_with_overrides(world: dict) -> None:
     client.post(f"/v1/deals/{risky}/notes", json={"text": RISKY_NOTE}, headers=rep.headers)
 
     assert client.get("/v1/reviews", headers=rep.headers).status_code == 403
-    pending = client.get("/v1/reviews", params={"status": "pending"}, headers=manager.headers).json()
+    pending = client.get(
+        "/v1/reviews", params={"status": "pending"}, headers=manager.headers
+    ).json()
     assert [r["deal_id"] for r in pending][0] == risky
     review_id = pending[-1]["id"]
     body = {"status": "needs_work", "comment": "Budget is the CFO's hope, not a commitment.",
@@ -109,7 +124,12 @@ def test_deals_are_private_to_owner_team_and_workspace(world: dict) -> None:
     assert client.get(f"/v1/deals/{deal_id}", headers=members["manager"].headers).status_code == 200
     outsider = members["outsider"].headers
     assert client.get(f"/v1/deals/{deal_id}", headers=outsider).status_code == 404
-    assert client.post(f"/v1/deals/{deal_id}/notes", json={"text": GOOD_NOTE}, headers=outsider).status_code == 404
+    assert (
+        client.post(
+            f"/v1/deals/{deal_id}/notes", json={"text": GOOD_NOTE}, headers=outsider
+        ).status_code
+        == 404
+    )
     assert client.get("/v1/reviews", headers=outsider).json() == []
 
 
@@ -128,7 +148,11 @@ def test_deal_csv_import_and_pipeline_audit(world: dict) -> None:
     refused = client.post("/v1/deals/import", files=bad, headers=manager.headers)
     assert refused.status_code == 422 and "row 2" in refused.json()["detail"]
 
-    deal_id = next(d["id"] for d in client.get("/v1/deals", headers=rep.headers).json() if d["name"] == "Imported B")
+    deal_id = next(
+        d["id"]
+        for d in client.get("/v1/deals", headers=rep.headers).json()
+        if d["name"] == "Imported B"
+    )
     client.post(f"/v1/deals/{deal_id}/notes", json={"text": RISKY_NOTE}, headers=rep.headers)
     audit = client.get("/v1/pipeline/audit", headers=manager.headers)
     assert audit.status_code == 200, audit.text

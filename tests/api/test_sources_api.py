@@ -27,7 +27,9 @@ def world(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict]:
     outsider = create_member(session, other, "x@other.test", "admin")
     account = create_account(session, rep, "Fennick Labs", domain="fennick.example")
     with LoopbackServer() as server:
-        server.file("/a.xml", FIXTURES / "ingest" / "wire_a.xml", content_type="application/rss+xml")
+        server.file(
+            "/a.xml", FIXTURES / "ingest" / "wire_a.xml", content_type="application/rss+xml"
+        )
         yield {
             "client": TestClient(create_app(settings)),
             "rep": rep,
@@ -56,10 +58,14 @@ def test_create_fetch_and_read_signals(world: dict) -> None:
     ).json()
     assert [s["title"] for s in expansion] == ["Fennick Labs opens research office in Lisbon"]
     later = client.get(
-        f"/v1/accounts/{account.id}/signals", params={"since": "2030-01-01T00:00:00Z"}, headers=rep.headers
+        f"/v1/accounts/{account.id}/signals",
+        params={"since": "2030-01-01T00:00:00Z"},
+        headers=rep.headers,
     )
     assert later.json() == []
-    bad_type = client.get(f"/v1/accounts/{account.id}/signals", params={"type": "gossip"}, headers=rep.headers)
+    bad_type = client.get(
+        f"/v1/accounts/{account.id}/signals", params={"type": "gossip"}, headers=rep.headers
+    )
     assert bad_type.status_code == 422
 
 
@@ -84,7 +90,12 @@ def test_unsafe_fetch_is_refused_and_recorded(world: dict, monkeypatch: pytest.M
 
 
 def test_other_workspaces_cannot_see_or_fetch_sources(world: dict) -> None:
-    client, rep, outsider, account = world["client"], world["rep"], world["outsider"], world["account"]
+    client, rep, outsider, account = (
+        world["client"],
+        world["rep"],
+        world["outsider"],
+        world["account"],
+    )
     body = {"url": world["server"].url("/a.xml"), "account_id": account.id}
     source_id = client.post("/v1/sources", json=body, headers=rep.headers).json()["id"]
     for method, path in (

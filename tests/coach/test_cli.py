@@ -19,8 +19,21 @@ def runner() -> CliRunner:
 def test_coach_one_note_json(runner: CliRunner, tmp_path: Path) -> None:
     note = tmp_path / "note.txt"
     note.write_text(NOTE)
-    result = runner.invoke(app, ["coach", "--stage", "prospect", "--notes-file", str(note),
-                                 "--as-of", "2025-03-01", "--close-date", "2025-02-01", "--json"])
+    result = runner.invoke(
+        app,
+        [
+            "coach",
+            "--stage",
+            "prospect",
+            "--notes-file",
+            str(note),
+            "--as-of",
+            "2025-03-01",
+            "--close-date",
+            "2025-02-01",
+            "--json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["verdict"] == "advance" and report["engine"] == "rules"
@@ -30,8 +43,9 @@ def test_coach_one_note_json(runner: CliRunner, tmp_path: Path) -> None:
 def test_coach_for_a_person(runner: CliRunner, tmp_path: Path) -> None:
     note = tmp_path / "note.txt"
     note.write_text(NOTE)
-    result = runner.invoke(app, ["coach", "--stage", "qualify", "--notes-file", str(note),
-                                 "--process", "default"])
+    result = runner.invoke(
+        app, ["coach", "--stage", "qualify", "--notes-file", str(note), "--process", "default"]
+    )
     assert result.exit_code == 0
     assert "HOLD" in result.stdout and "Ask next:" in result.stdout
 
@@ -54,8 +68,9 @@ def test_coach_bad_input_exits_2(runner: CliRunner, tmp_path: Path, args, messag
 
 
 def test_coach_missing_file_and_empty_note(runner: CliRunner, tmp_path: Path) -> None:
-    gone = runner.invoke(app, ["coach", "--stage", "qualify", "--notes-file",
-                               str(tmp_path / "gone.txt"), "--json"])
+    gone = runner.invoke(
+        app, ["coach", "--stage", "qualify", "--notes-file", str(tmp_path / "gone.txt"), "--json"]
+    )
     assert gone.exit_code == 2 and "cannot read" in gone.stderr
     empty = tmp_path / "empty.txt"
     empty.write_text("  \n")
@@ -99,11 +114,13 @@ def test_eval_coach_bad_file(runner: CliRunner, tmp_path: Path) -> None:
 
 
 def test_process_check_and_list(runner: CliRunner) -> None:
-    ok = runner.invoke(app, ["process", "check", str(FIXTURES / "processes" /
-                                                     "custom_criterion.yaml")])
+    ok = runner.invoke(
+        app, ["process", "check", str(FIXTURES / "processes" / "custom_criterion.yaml")]
+    )
     assert ok.exit_code == 0 and "ok" in ok.stdout
-    bad = runner.invoke(app, ["process", "check", str(FIXTURES / "processes" /
-                                                      "too_many_stages.yaml")])
+    bad = runner.invoke(
+        app, ["process", "check", str(FIXTURES / "processes" / "too_many_stages.yaml")]
+    )
     assert bad.exit_code == 2 and "8 stages" in bad.stderr
     listed = runner.invoke(app, ["process", "list", "--json"])
     names = [p["name"] for p in json.loads(listed.stdout)["processes"]]

@@ -23,21 +23,34 @@ def test_report_shape(default_process) -> None:
     assert report.process.name == "default" and report.process.version == "1.0.0"
     assert all(c.engine == "rules" for c in report.criteria)
     data = report.model_dump(mode="json")
-    assert set(data) >= {"stage", "process", "engine", "verdict", "criteria", "missing",
-                         "objections", "questions", "risks"}
+    assert set(data) >= {
+        "stage",
+        "process",
+        "engine",
+        "verdict",
+        "criteria",
+        "missing",
+        "objections",
+        "questions",
+        "risks",
+    }
 
 
 def test_advance_only_when_all_exit_criteria_met_and_nothing_contradicted(default_process) -> None:
     report = check_notes(GOOD_QUALIFY, default_process, "qualify")
     assert report.missing == [] and report.verdict == "advance"
-    worse = check_notes(GOOD_QUALIFY + "\nUpdate: Sofia says the budget was cut yesterday.",
-                        default_process, "qualify")
+    worse = check_notes(
+        GOOD_QUALIFY + "\nUpdate: Sofia says the budget was cut yesterday.",
+        default_process,
+        "qualify",
+    )
     assert worse.verdict == "hold" and "budget" in worse.missing
 
 
 def test_questions_for_missing_criteria_use_signals(default_process) -> None:
-    signals = [SignalHint(type="funding", title="Acme raises $40M Series C",
-                          published_at=date(2025, 3, 1))]
+    signals = [
+        SignalHint(type="funding", title="Acme raises $40M Series C", published_at=date(2025, 3, 1))
+    ]
     report = check_notes("Intro call with Ana.", default_process, "qualify", signals=signals)
     budget = report.criterion("budget")
     assert budget and 1 <= len(budget.questions) <= 2
@@ -48,17 +61,29 @@ def test_questions_for_missing_criteria_use_signals(default_process) -> None:
 def test_date_risks_only_when_dates_given(default_process) -> None:
     plain = check_notes(GOOD_QUALIFY, default_process, "qualify")
     assert {r.id for r in plain.risks} & {"stale", "close_date_past"} == set()
-    dated = check_notes(GOOD_QUALIFY, default_process, "qualify", as_of=date(2025, 6, 1),
-                        last_buyer_activity=date(2025, 5, 2), close_date=date(2025, 5, 31))
+    dated = check_notes(
+        GOOD_QUALIFY,
+        default_process,
+        "qualify",
+        as_of=date(2025, 6, 1),
+        last_buyer_activity=date(2025, 5, 2),
+        close_date=date(2025, 5, 31),
+    )
     assert {"stale", "close_date_past"} <= {r.id for r in dated.risks}
-    fresh = check_notes(GOOD_QUALIFY, default_process, "qualify", as_of=date(2025, 6, 1),
-                        last_buyer_activity=date(2025, 5, 3))
+    fresh = check_notes(
+        GOOD_QUALIFY,
+        default_process,
+        "qualify",
+        as_of=date(2025, 6, 1),
+        last_buyer_activity=date(2025, 5, 3),
+    )
     assert "stale" not in {r.id for r in fresh.risks}
 
 
 def test_stage_skipped_and_champion_gone(default_process) -> None:
-    report = check_notes("Demo went well. Our champion Aaron resigned last week.",
-                         default_process, "propose")
+    report = check_notes(
+        "Demo went well. Our champion Aaron resigned last week.", default_process, "propose"
+    )
     risks = {r.id for r in report.risks}
     assert {"stage_skipped", "champion_gone", "no_dated_next_step"} <= risks
 

@@ -20,22 +20,41 @@ NOTES = (
 
 
 def gateway_for(fake: FakeOpenAI, timeout: float = 1) -> LLMGateway:
-    settings = Settings(OPENAI_BASE_URL=fake.base_url, OPENAI_API_KEY="test",
-                        DEALSCOUT_LLM_TIMEOUT=timeout, DEALSCOUT_LLM_RETRIES=0)
+    settings = Settings(
+        OPENAI_BASE_URL=fake.base_url,
+        OPENAI_API_KEY="test",
+        DEALSCOUT_LLM_TIMEOUT=timeout,
+        DEALSCOUT_LLM_RETRIES=0,
+    )
     return LLMGateway(settings)
 
 
 def answer(criteria: list[dict], objections: list[dict]) -> str:
-    return json.dumps(LLMCoachAnswer.model_validate(
-        {"criteria": criteria, "objections": objections}).model_dump())
+    return json.dumps(
+        LLMCoachAnswer.model_validate({"criteria": criteria, "objections": objections}).model_dump()
+    )
 
 
 def test_good_answer_is_used(fake_openai: FakeOpenAI) -> None:
-    fake_openai.script(Reply(answer(
-        [{"id": "economic_buyer", "status": "met", "evidence": "Call with Ana Ruiz (Controller)."},
-         {"id": "next_step", "status": "met", "evidence": "pricing review Tue 4/15 at 2pm ET."}],
-        [{"category": "price", "evidence": "this is too expensive for us right now."}],
-    )))
+    fake_openai.script(
+        Reply(
+            answer(
+                [
+                    {
+                        "id": "economic_buyer",
+                        "status": "met",
+                        "evidence": "Call with Ana Ruiz (Controller).",
+                    },
+                    {
+                        "id": "next_step",
+                        "status": "met",
+                        "evidence": "pricing review Tue 4/15 at 2pm ET.",
+                    },
+                ],
+                [{"category": "price", "evidence": "this is too expensive for us right now."}],
+            )
+        )
+    )
     report = coach_note(NOTES, "qualify", gateway=gateway_for(fake_openai))
     assert report.engine == "mixed"
     eb = report.criterion("economic_buyer")
@@ -50,14 +69,30 @@ def test_good_answer_is_used(fake_openai: FakeOpenAI) -> None:
 
 
 def test_invented_quotes_are_discarded(fake_openai: FakeOpenAI) -> None:
-    fake_openai.script(Reply(answer(
-        [{"id": "budget", "status": "met", "evidence": "Ana confirmed $90k is budgeted."},
-         {"id": "stakeholders", "status": "met", "evidence": ["Ana Ruiz", "the CEO Bob"]},
-         {"id": "made_up_id", "status": "met", "evidence": "Ana"}],
-        [{"category": "price", "evidence": "We cannot afford it."},
-         {"category": "timing", "evidence": "Ana Ruiz"},
-         {"category": "not_a_category", "evidence": "Ana"}],
-    )))
+    fake_openai.script(
+        Reply(
+            answer(
+                [
+                    {
+                        "id": "budget",
+                        "status": "met",
+                        "evidence": "Ana confirmed $90k is budgeted.",
+                    },
+                    {
+                        "id": "stakeholders",
+                        "status": "met",
+                        "evidence": ["Ana Ruiz", "the CEO Bob"],
+                    },
+                    {"id": "made_up_id", "status": "met", "evidence": "Ana"},
+                ],
+                [
+                    {"category": "price", "evidence": "We cannot afford it."},
+                    {"category": "timing", "evidence": "Ana Ruiz"},
+                    {"category": "not_a_category", "evidence": "Ana"},
+                ],
+            )
+        )
+    )
     report = coach_note(NOTES, "qualify", gateway=gateway_for(fake_openai))
     budget = report.criterion("budget")
     assert budget and budget.status == "missing" and budget.engine == "rules"

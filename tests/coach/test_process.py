@@ -22,14 +22,25 @@ def test_every_shipped_process_loads_and_lints_clean(name: str) -> None:
 
 
 def test_shipped_templates_include_the_brief() -> None:
-    assert {"default", "technology_product", "solution_sales", "marketing_sales_aligned",
-            "saas", "revenue_share_partner"} <= set(shipped_processes())
+    assert {
+        "default",
+        "technology_product",
+        "solution_sales",
+        "marketing_sales_aligned",
+        "saas",
+        "revenue_share_partner",
+    } <= set(shipped_processes())
 
 
 def test_default_process_follows_the_contract(default_process) -> None:
     assert default_process.stage_ids == list(STAGES)
     assert default_process.stage("qualify").exit_criteria == [
-        "budget", "economic_buyer", "pain", "timeline", "next_step"]
+        "budget",
+        "economic_buyer",
+        "pain",
+        "timeline",
+        "next_step",
+    ]
     assert set(default_process.objection_playbook) == set(OBJECTIONS)
     assert all(2 <= len(r) <= 3 for r in default_process.objection_playbook.values())
     assert all(len(q) >= 2 for q in default_process.discovery_questions.values())
@@ -46,8 +57,14 @@ def test_default_process_follows_the_contract(default_process) -> None:
 def test_templates_inherit_the_playbook_and_define_their_own_criteria() -> None:
     tech = load_process("technology_product")
     assert [s.name for s in tech.stages] == [
-        "Research", "Intro Meeting", "Presentation", "Demo", "Product Evaluation",
-        "Product Approval", "First Order"]
+        "Research",
+        "Intro Meeting",
+        "Presentation",
+        "Demo",
+        "Product Evaluation",
+        "Product Approval",
+        "First Order",
+    ]
     assert tech.objection_playbook and tech.defined("first_order") is not None
     saas = load_process("saas")
     assert saas.stages[0].name == "Inbound/Outbound" and saas.stages[-1].name == "Success Team"

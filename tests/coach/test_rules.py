@@ -109,8 +109,9 @@ def test_evidence_is_always_verbatim(default_process) -> None:
 
 
 def test_stage_specific_and_file_defined_criteria(default_process) -> None:
-    close = check_notes("She signed 7/23. Handoff call held 7/30 with the CSM.",
-                        default_process, "close")
+    close = check_notes(
+        "She signed 7/23. Handoff call held 7/30 with the CSM.", default_process, "close"
+    )
     assert status(close, "contract_signed") == "met"
     assert status(close, "handoff_complete") == "met"
     present = check_notes("Ruth asked for a formal proposal.", default_process, "present")

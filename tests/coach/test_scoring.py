@@ -34,12 +34,24 @@ def test_extra_labeled_notes_meet_acceptance_thresholds() -> None:
 
 
 def test_scoring_counts_and_flags_invented_evidence() -> None:
-    row = {"id": "t1", "stage": "qualify", "notes": "Ana: too expensive.",
-           "criteria": {"budget": "met"}, "objections": ["price"]}
+    row = {
+        "id": "t1",
+        "stage": "qualify",
+        "notes": "Ana: too expensive.",
+        "criteria": {"budget": "met"},
+        "objections": ["price"],
+    }
     report = coach_note(row["notes"], "qualify")
-    bad = report.model_copy(update={"criteria": [
-        c.model_copy(update={"status": "met", "evidence": "invented"}) if c.id == "budget" else c
-        for c in report.criteria]})
+    bad = report.model_copy(
+        update={
+            "criteria": [
+                c.model_copy(update={"status": "met", "evidence": "invented"})
+                if c.id == "budget"
+                else c
+                for c in report.criteria
+            ]
+        }
+    )
     score = score_rows([row], lambda _: bad)
     assert score.met.micro().tp == 1 and score.objections.micro().tp == 1
     assert score.bad_evidence == ["t1: budget"]

@@ -46,25 +46,44 @@ def test_accumulate_criteria_latest_word_wins() -> None:
 def test_follow_up_actions(default_process) -> None:
     sent = date(2025, 3, 7)  # a Friday: 5 business days later is Friday 3/14
     assert add_days(sent, 5, business=True) == date(2025, 3, 14)
-    early = follow_up_actions(default_process, "propose", as_of=date(2025, 3, 13),
-                              proposal_sent=sent)
+    early = follow_up_actions(
+        default_process, "propose", as_of=date(2025, 3, 13), proposal_sent=sent
+    )
     assert early == []
-    task = follow_up_actions(default_process, "propose", as_of=date(2025, 3, 14),
-                             proposal_sent=sent)
+    task = follow_up_actions(
+        default_process, "propose", as_of=date(2025, 3, 14), proposal_sent=sent
+    )
     assert [a.action for a in task] == ["follow_up_task"]
-    later = follow_up_actions(default_process, "propose", as_of=date(2025, 4, 10),
-                              proposal_sent=sent, last_buyer_activity=date(2025, 3, 5))
+    later = follow_up_actions(
+        default_process,
+        "propose",
+        as_of=date(2025, 4, 10),
+        proposal_sent=sent,
+        last_buyer_activity=date(2025, 3, 5),
+    )
     assert [a.action for a in later] == ["follow_up_task", "re_engagement", "archive_suggestion"]
-    answered = follow_up_actions(default_process, "propose", as_of=date(2025, 4, 1),
-                                 proposal_sent=sent, last_buyer_response=date(2025, 3, 10))
+    answered = follow_up_actions(
+        default_process,
+        "propose",
+        as_of=date(2025, 4, 1),
+        proposal_sent=sent,
+        last_buyer_response=date(2025, 3, 10),
+    )
     assert answered == []
 
 
 def test_audit_pipeline(default_process) -> None:
     deals = [
-        DealSnapshot(1, "discover", 50_000, ["CFO Tom Becker has final sign-off; $80k budgeted. "
-                                              "Pain: manual entry. Decision by end of Q2. "
-                                              "Next: call Tue 4/15 at 2pm."]),
+        DealSnapshot(
+            1,
+            "discover",
+            50_000,
+            [
+                "CFO Tom Becker has final sign-off; $80k budgeted. "
+                "Pain: manual entry. Decision by end of Q2. "
+                "Next: call Tue 4/15 at 2pm."
+            ],
+        ),
         DealSnapshot(2, "discover", 30_000, ["Nice chat with Bo."]),
         DealSnapshot(3, "prospect", 10_000, []),
         DealSnapshot(4, "won", 99_000, []),

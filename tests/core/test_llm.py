@@ -98,10 +98,6 @@ def test_unscripted_request_gets_server_error(fake_openai: FakeOpenAI) -> None:
     assert result.error == "provider error: InternalServerError"
 
 
-LLM_PY_BUG = "core/llm.py catches only openai.OpenAIError around create(); see report"
-
-
-@pytest.mark.xfail(strict=True, reason=LLM_PY_BUG)
 @pytest.mark.parametrize("content_type", ["application/json", "text/html"])
 def test_non_json_http_body_is_an_error(fake_openai: FakeOpenAI, content_type: str) -> None:
     # A proxy or gateway answering 200 with an HTML page must not crash the caller.

@@ -34,7 +34,9 @@ def server() -> Iterator[LoopbackServer]:
     with LoopbackServer() as srv:
         srv.file("/a.xml", FIXTURES / "ingest" / "wire_a.xml", content_type="application/rss+xml")
         srv.file("/b.xml", FIXTURES / "ingest" / "wire_b.xml", content_type="application/rss+xml")
-        srv.file("/bomb.xml", FIXTURES / "hostile" / "billion_laughs.xml", content_type="application/xml")
+        srv.file(
+            "/bomb.xml", FIXTURES / "hostile" / "billion_laughs.xml", content_type="application/xml"
+        )
         srv.text("/robots.txt", "User-agent: *\nDisallow: /private/\n")
         yield srv
 
@@ -92,7 +94,9 @@ def test_items_of_an_account_source_belong_to_it_and_others_are_matched_by_name(
     session: Session, server: LoopbackServer
 ) -> None:
     workspace = create_workspace(session, "default")
-    admin = accounts.create_user(session, workspace.id, accounts.UserCreate(email="a@x.test", role="admin"))
+    admin = accounts.create_user(
+        session, workspace.id, accounts.UserCreate(email="a@x.test", role="admin")
+    )
     owner = accounts.create_account(session, admin, AccountCreate(name="Fennick Labs"))
     watched = accounts.create_account(session, admin, AccountCreate(name="Brennwald Systems"))
     source = _source(session, server.url("/a.xml"), account_id=owner.id)
@@ -143,7 +147,9 @@ def _cli(*args: str, env_extra: dict[str, str] | None = None) -> subprocess.Comp
 
     env = {**os.environ, **(env_extra or {})}
     code = "from dealscout.cli.main import run; run()"
-    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120, env=env)
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120, env=env
+    )
 
 
 @pytest.mark.parametrize(
@@ -171,8 +177,12 @@ def test_cli_refuses_unsafe_sources(url: str) -> None:
 def test_cli_ingests_a_local_file_and_prints_the_contract_shape(tmp_path: Path) -> None:
     import json
 
-    result = _cli("ingest", str(FIXTURES / "ingest" / "wire_a.xml"), "--account", "Fennick Labs", "--json")
+    result = _cli(
+        "ingest", str(FIXTURES / "ingest" / "wire_a.xml"), "--account", "Fennick Labs", "--json"
+    )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
-    assert {"account", "source", "fetched", "new", "duplicates", "rejected", "errors"} <= set(report)
+    assert {"account", "source", "fetched", "new", "duplicates", "rejected", "errors"} <= set(
+        report
+    )
     assert (report["account"], report["fetched"], report["new"]) == ("Fennick Labs", 2, 2)

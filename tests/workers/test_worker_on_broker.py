@@ -37,7 +37,8 @@ def _feed(n: int) -> bytes:
         f"in a new market, its filing for region {n}-{i} said on Tuesday.</description></item>"
         for i in range(ITEMS_PER_FEED)
     )
-    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>f{n}</title>{items}</channel></rss>'.encode()
+    channel = f"<channel><title>f{n}</title>{items}</channel>"
+    return f'<?xml version="1.0"?><rss version="2.0">{channel}</rss>'.encode()
 
 
 @pytest.fixture
@@ -53,7 +54,10 @@ def scale_out(pg_url: str, broker_url: str, monkeypatch: pytest.MonkeyPatch) -> 
 def slow_feeds() -> Iterator[LoopbackServer]:
     with LoopbackServer() as server:
         for n in range(FEEDS):
-            server.add(f"/feed{n}.xml", Reply(body=_feed(n), content_type="application/rss+xml", delay_s=0.4))
+            server.add(
+                f"/feed{n}.xml",
+                Reply(body=_feed(n), content_type="application/rss+xml", delay_s=0.4),
+            )
         yield server
 
 
@@ -88,7 +92,10 @@ def test_killed_worker_loses_nothing_and_duplicates_nothing(
     settings = get_settings()
     session = open_session(settings)
     workspace = create_workspace(session, "default")
-    ids = [service.source_for(session, workspace.id, slow_feeds.url(f"/feed{n}.xml"), None).id for n in range(FEEDS)]
+    ids = [
+        service.source_for(session, workspace.id, slow_feeds.url(f"/feed{n}.xml"), None).id
+        for n in range(FEEDS)
+    ]
     session.commit()
     session.close()
     configure_celery(settings)
@@ -106,7 +113,9 @@ def test_killed_worker_loses_nothing_and_duplicates_nothing(
 
         worker = _start_worker(clean_env)
         finished = _wait_for(
-            lambda: _count(select(func.count(Source.id)).where(Source.last_status == "ok")) == FEEDS,
+            lambda: (
+                _count(select(func.count(Source.id)).where(Source.last_status == "ok")) == FEEDS
+            ),
             timeout=120,
         )
         assert finished, "not every source was fetched after the restart"

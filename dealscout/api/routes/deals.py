@@ -33,7 +33,9 @@ def create_deal(data: DealCreate, session: SessionDep, user: CurrentUser) -> Dea
 
 
 @router.post("/deals/import", response_model=deal_import.DealImportResult)
-def import_deals(file: UploadFile, session: SessionDep, user: ManagerUser) -> deal_import.DealImportResult:
+def import_deals(
+    file: UploadFile, session: SessionDep, user: ManagerUser
+) -> deal_import.DealImportResult:
     raw = file.file.read(MAX_CSV_BYTES + 1)
     if len(raw) > MAX_CSV_BYTES:
         raise BadInput(f"CSV larger than {MAX_CSV_BYTES} bytes")
@@ -59,7 +61,9 @@ def delete_deal(deal_id: int, session: SessionDep, user: CurrentUser) -> None:
     deals.delete_deal(session, user, deal_id)
 
 
-@router.post("/deals/{deal_id}/notes", response_model=DealDetail, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/deals/{deal_id}/notes", response_model=DealDetail, status_code=status.HTTP_201_CREATED
+)
 def add_note(
     deal_id: int, data: NoteCreate, session: SessionDep, settings: SettingsDep, user: CurrentUser
 ) -> DealDetail:
@@ -87,7 +91,9 @@ def disagreement(session: SessionDep, user: ManagerUser) -> list[DisagreementRow
 
 
 @router.post("/reviews/{review_id}", response_model=ReviewRead)
-def submit_review(review_id: int, data: ReviewSubmit, session: SessionDep, user: ManagerUser) -> ReviewRead:
+def submit_review(
+    review_id: int, data: ReviewSubmit, session: SessionDep, user: ManagerUser
+) -> ReviewRead:
     return reviews.submit_review(session, user, review_id, data)
 
 

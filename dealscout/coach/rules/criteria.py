@@ -25,8 +25,12 @@ class Verdict:
 MISSING = Verdict("missing")
 
 
-def cues_of(met: Sequence[str] = (), neg: Sequence[str] = (), reset: Sequence[str] = (),
-            check: Callable[[Doc, int, int], bool] | None = None) -> tuple[Cue, ...]:
+def cues_of(
+    met: Sequence[str] = (),
+    neg: Sequence[str] = (),
+    reset: Sequence[str] = (),
+    check: Callable[[Doc, int, int], bool] | None = None,
+) -> tuple[Cue, ...]:
     """One cue per polarity: the patterns joined in one alternation (one scan of the note)."""
     groups = ((met, MET, check), (neg, CONTRADICTED, None), (reset, RESET, None))
     return tuple(cue(_either(ps), pol, chk) for ps, pol, chk in groups if ps)

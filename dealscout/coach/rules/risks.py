@@ -42,8 +42,10 @@ def find_risks(
 def _single_text(status: Mapping[str, str], people: int) -> str:
     if status.get("stakeholders") == "contradicted":
         return "The deal depends on one buyer-side person."
-    return f"Only {people} buyer-side person named in the notes." if people else (
-        "No buyer-side person is named in the notes."
+    return (
+        f"Only {people} buyer-side person named in the notes."
+        if people
+        else ("No buyer-side person is named in the notes.")
     )
 
 
