@@ -18,12 +18,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from dealscout.accounts.models import Account, Workspace
-from dealscout.briefs.evidence import account_signals_query
 from dealscout.briefs.models import BriefCache
 from dealscout.briefs.schemas import Brief
 from dealscout.coach.models import CoachReportRecord, Deal
 from dealscout.core.config import Settings
 from dealscout.ingestion.models import Signal, SignalAccount
+from dealscout.ingestion.queries import account_signals_query
 
 BRIEF_VERSION = "1"  # bump when the brief's shape or the engines' rules change
 MAX_AGE = timedelta(days=7)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dealscout.accounts.models import Account
@@ -20,7 +20,8 @@ from dealscout.coach.process import load_process
 from dealscout.coach.schemas import CoachReport
 from dealscout.coach.service import accumulate_criteria
 from dealscout.ingestion.injection import find_injection
-from dealscout.ingestion.models import Signal, SignalAccount
+from dealscout.ingestion.models import Signal
+from dealscout.ingestion.queries import account_signals_query
 
 CLOSED_STAGES = ("won", "lost")
 
@@ -51,19 +52,6 @@ class BriefInput:
     deal: DealView | None
     as_of: datetime
     terms: frozenset[str] = frozenset()
-
-
-def account_signals_query(account_id: int) -> Select[Signal]:
-    """Active signals confirmed for the account (ambiguous links wait for a person)."""
-    return (
-        select(Signal)
-        .join(SignalAccount, SignalAccount.signal_id == Signal.id)
-        .where(
-            SignalAccount.account_id == account_id,
-            SignalAccount.status == "matched",
-            Signal.status == "active",
-        )
-    )
 
 
 def load_signals(session: Session, account_id: int) -> list[SignalView]:

@@ -30,7 +30,11 @@ class BriefCache(Base):
 
 
 class AccountScore(Base):
-    """The queue's stored score terms, refreshed when signals arrive; decay applies at read."""
+    """The queue's stored score terms, refreshed when signals arrive; decay applies at read.
+
+    ``summary`` repeats the small ranking summary kept in ``terms`` in a column of its own,
+    so ranking a whole workspace reads a few bytes per account instead of every signal list.
+    """
 
     __tablename__ = "account_scores"
 
@@ -42,6 +46,7 @@ class AccountScore(Base):
         ForeignKey("accounts.id", ondelete="CASCADE"), unique=True
     )
     terms: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     weights_version: Mapped[str] = mapped_column(String(32), default="")
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

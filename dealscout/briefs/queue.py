@@ -116,7 +116,7 @@ def _accounts_query(viewer: User, owner_id: int | None, filters: QueueFilters) -
 
 
 def _summaries(ctx: _Context, account_ids: Select[Any]) -> dict[int, Summary | None]:
-    query = select(AccountScore.account_id, AccountScore.terms["summary"]).where(
+    query = select(AccountScore.account_id, AccountScore.summary).where(
         AccountScore.account_id.in_(account_ids)
     )
     return {account_id: Summary.from_json(data) for account_id, data in ctx.session.execute(query)}

@@ -71,6 +71,7 @@ def _upsert(session: Session, rows: list[dict[str, Any]]) -> None:
         index_elements=[AccountScore.account_id],
         set_={
             "terms": statement.excluded.terms,
+            "summary": statement.excluded.summary,
             "weights_version": statement.excluded.weights_version,
             "computed_at": statement.excluded.computed_at,
         },
@@ -87,18 +88,20 @@ def _store(
 ) -> int:
     now = utcnow()
     fp, half_life = weights.fingerprint(), weights.half_life_days
-    rows = [
-        {
-            "workspace_id": workspace_id,
-            "account_id": account_id,
-            "terms": StoredTerms.build(
-                fp, found.get(account_id, []), now.timestamp(), half_life
-            ).to_json(half_life),
-            "weights_version": weights.version,
-            "computed_at": now,
-        }
-        for account_id in account_ids
-    ]
+    rows = []
+    for account_id in account_ids:
+        stored = StoredTerms.build(fp, found.get(account_id, []), now.timestamp(), half_life)
+        terms = stored.to_json(half_life)
+        rows.append(
+            {
+                "workspace_id": workspace_id,
+                "account_id": account_id,
+                "terms": terms,
+                "summary": terms["summary"],
+                "weights_version": weights.version,
+                "computed_at": now,
+            }
+        )
     for start in range(0, len(rows), CHUNK):
         _upsert(session, rows[start : start + CHUNK])
     return len(rows)

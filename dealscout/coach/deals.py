@@ -28,7 +28,8 @@ from dealscout.coach.service import accumulate_criteria, coach_note
 from dealscout.core.db import utcnow
 from dealscout.core.errors import BadInput, NotFound
 from dealscout.core.llm import LLMGateway
-from dealscout.ingestion.models import Signal, SignalAccount
+from dealscout.ingestion.models import Signal
+from dealscout.ingestion.queries import account_signals_query
 
 SIGNAL_HINT_DAYS = 90
 
@@ -117,14 +118,8 @@ def delete_deal(session: Session, user: User, deal_id: int) -> None:
 def signal_hints(session: Session, account_id: int, today: date) -> list[SignalHint]:
     since = datetime.combine(today - timedelta(days=SIGNAL_HINT_DAYS), time.min, tzinfo=UTC)
     rows = session.scalars(
-        select(Signal)
-        .join(SignalAccount, SignalAccount.signal_id == Signal.id)
-        .where(
-            SignalAccount.account_id == account_id,
-            SignalAccount.status == "matched",
-            Signal.status == "active",
-            Signal.published_at >= since,
-        )
+        account_signals_query(account_id)
+        .where(Signal.published_at >= since)
         .order_by(Signal.published_at.desc())
         .limit(5)
     )

@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     broker_visibility_timeout_s: int = Field(
         default=300, validation_alias="DEALSCOUT_BROKER_VISIBILITY_TIMEOUT"
     )
+    poll_interval_s: float = Field(default=60.0, gt=0, validation_alias="DEALSCOUT_POLL_INTERVAL")
     embedded_worker_threads: int = Field(default=2, validation_alias="DEALSCOUT_WORKER_THREADS")
 
     @property

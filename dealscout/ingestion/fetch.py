@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import mimetypes
 import random
+import ssl
 import time
 import zlib
 from collections.abc import Iterable, Iterator
@@ -83,6 +85,13 @@ class _Deadline:
         return left
 
 
+@functools.cache
+def _ssl_context() -> ssl.SSLContext:
+    """The verifying TLS context (certifi's CAs), built once per process: loading the CA
+    bundle takes ~15 ms and a fetcher is made per source fetch. Contexts are shareable."""
+    return httpx.create_ssl_context(trust_env=False)
+
+
 class _PinnedTransport(httpx.HTTPTransport):
     """httpx's transport over a connection pool whose sockets only reach checked addresses.
 
@@ -90,9 +99,9 @@ class _PinnedTransport(httpx.HTTPTransport):
     """
 
     def __init__(self, backend: httpcore.NetworkBackend) -> None:
-        super().__init__(trust_env=False)
+        super().__init__(verify=_ssl_context(), trust_env=False)
         self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
+            ssl_context=_ssl_context(),
             network_backend=backend,
             max_connections=20,
             max_keepalive_connections=10,

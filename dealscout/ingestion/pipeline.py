@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from datasketch import MinHash
-from sqlalchemy import ColumnElement, and_, or_, select, text
+from sqlalchemy import ColumnElement, and_, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from dealscout.accounts.models import Account
@@ -65,6 +65,11 @@ class WorkspaceDedupe:
         self.lock = threading.Lock()
 
     def refresh(self, session: Session, workspace_id: int) -> None:
+        newest = session.scalar(
+            select(func.max(Signal.id)).where(Signal.workspace_id == workspace_id)
+        )
+        if (newest or 0) < self.last_id:  # the store was rebuilt under this process: start over
+            self.index, self.last_id = dedupe.NearDuplicateIndex(), 0
         rows = session.execute(
             select(Signal.id, Signal.minhash)
             .where(
@@ -76,7 +81,7 @@ class WorkspaceDedupe:
             .order_by(Signal.id)
         )
         for signal_id, signature in rows:
-            if signature:
+            if signature and str(signal_id) not in self.index:  # not one this process added
                 self.index.add(str(signal_id), dedupe.from_bytes(signature))
             self.last_id = signal_id
 
@@ -97,7 +102,9 @@ _INDEXES_LOCK = threading.Lock()
 def workspace_dedupe(session: Session, workspace_id: int) -> WorkspaceDedupe:
     key = (str(session.get_bind().engine.url), workspace_id)
     with _INDEXES_LOCK:
-        return _INDEXES.setdefault(key, WorkspaceDedupe())
+        if key not in _INDEXES:  # building the LSH index tunes its bands (~20 ms): only once
+            _INDEXES[key] = WorkspaceDedupe()
+        return _INDEXES[key]
 
 
 def account_refs(session: Session, workspace_id: int) -> list[AccountRef]:
@@ -111,13 +118,18 @@ def account_refs(session: Session, workspace_id: int) -> list[AccountRef]:
 def _exact_duplicate(
     session: Session, ctx: IngestContext, item: RawItem, digest: str
 ) -> int | None:
-    """Same content, same canonical URL, or the same GUID from the same source."""
-    keys: list[ColumnElement[bool]] = [Signal.content_hash == digest]
+    """Same content, same canonical URL, or the same GUID from the same source.
+
+    Each alternative repeats the workspace so it can use its own (workspace_id, key) index;
+    ``workspace AND (a OR b OR c)`` makes SQLite scan the whole workspace for every item.
+    """
+    workspace = Signal.workspace_id == ctx.workspace_id
+    keys: list[ColumnElement[bool]] = [and_(workspace, Signal.content_hash == digest)]
     if item.canonical_url:
-        keys.append(Signal.canonical_url == item.canonical_url)
+        keys.append(and_(workspace, Signal.canonical_url == item.canonical_url))
     if item.guid and ctx.source_id is not None:
-        keys.append(and_(Signal.guid == item.guid, Signal.source_id == ctx.source_id))
-    query = select(Signal.id).where(Signal.workspace_id == ctx.workspace_id, or_(*keys))
+        keys.append(and_(workspace, Signal.guid == item.guid, Signal.source_id == ctx.source_id))
+    query = select(Signal.id).where(or_(*keys))
     return session.scalars(query.limit(1)).first()
 
 

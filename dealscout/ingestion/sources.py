@@ -15,15 +15,11 @@ from dealscout.accounts.service import (
     visible_accounts_query,
 )
 from dealscout.core.errors import BadInput
-from dealscout.ingestion.models import Signal, SignalAccount, Source
+from dealscout.ingestion.classify import SIGNAL_TYPES
+from dealscout.ingestion.models import Signal, Source
+from dealscout.ingestion.queries import account_signals_query
 from dealscout.ingestion.service import get_source
 from dealscout.ingestion.source_schemas import SourceCreate, SourceUpdate
-
-SIGNAL_TYPES = (
-    "funding", "executive_hire", "executive_departure", "layoffs", "acquisition",
-    "partnership", "product_launch", "expansion", "hiring", "earnings",
-    "strategic_initiative", "risk_event", "other",
-)  # fmt: skip
 
 
 def visible_source(session: Session, user: User, source_id: int) -> Source:
@@ -84,15 +80,7 @@ def account_signals(
     get_account(session, user, account_id)
     if signal_type is not None and signal_type not in SIGNAL_TYPES:
         raise BadInput(f"unknown signal type {signal_type!r}")
-    query = (
-        select(Signal)
-        .join(SignalAccount, SignalAccount.signal_id == Signal.id)
-        .where(
-            SignalAccount.account_id == account_id,
-            SignalAccount.status == "matched",
-            Signal.status == "active",
-        )
-    )
+    query = account_signals_query(account_id)
     if signal_type:
         query = query.where(Signal.type == signal_type)
     if since:

@@ -23,9 +23,6 @@ def _after_fork(**_kwargs: Any) -> None:
     forget_inherited_connections()
 
 
-POLL_INTERVAL_S = 60.0
-
-
 def configure_celery(settings: Settings) -> Celery:
     options: dict[str, object] = {"visibility_timeout": settings.broker_visibility_timeout_s}
     if not settings.celery_broker_url:
@@ -51,7 +48,10 @@ def configure_celery(settings: Settings) -> Celery:
         task_ignore_result=True,
         worker_hijack_root_logger=False,
         beat_schedule={
-            "poll-due-sources": {"task": "ingestion.poll_due_sources", "schedule": POLL_INTERVAL_S},
+            "poll-due-sources": {
+                "task": "ingestion.poll_due_sources",
+                "schedule": settings.poll_interval_s,
+            },
         },
         timezone="UTC",
     )

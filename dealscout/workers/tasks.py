@@ -7,21 +7,19 @@ duplicates nothing.
 
 from __future__ import annotations
 
-import logging
 from datetime import timedelta
 
 from celery import Task
 
+from dealscout.briefs import service as briefs
 from dealscout.core.config import get_settings
 from dealscout.core.db import session_scope, utcnow
-from dealscout.core.errors import Transient
+from dealscout.core.errors import NotFound, Transient
 from dealscout.ingestion import service
 from dealscout.ingestion.fetch import RetryLater, backoff_delay
 from dealscout.ingestion.models import Source
 from dealscout.workers import followups
 from dealscout.workers.celery_app import celery_app
-
-log = logging.getLogger(__name__)
 
 
 @celery_app.task(name="ingestion.fetch_source", bind=True, max_retries=5)
@@ -33,6 +31,8 @@ def fetch_source(self: Task, source_id: int) -> dict[str, object]:
             return {"skipped": source_id}
         report = followups.fetch_and_follow_up(session, settings, source)
         failures = source.failures
+    for account_id in report.account_ids:  # after commit, by id
+        refresh_brief.delay(account_id)
     if isinstance(report.failure, Transient):
         retry_after = report.failure.retry_after if isinstance(report.failure, RetryLater) else None
         raise self.retry(
@@ -54,6 +54,18 @@ def poll_due_sources() -> int:
     for source_id in due:  # after commit, by id
         fetch_source.delay(source_id)
     return len(due)
+
+
+@celery_app.task(name="briefs.refresh_brief", max_retries=3)
+def refresh_brief(account_id: int) -> dict[str, object]:
+    """Regenerate an account's cached brief ahead of the next read, when its inputs changed."""
+    settings = get_settings()
+    with session_scope(settings.sqlalchemy_url) as session:
+        try:
+            result = briefs.refresh_brief(session, settings, account_id)
+        except NotFound:
+            return {"skipped": account_id}  # the account was deleted meanwhile
+    return {"account_id": account_id, "regenerated": result.regenerated, "engine": result.engine}
 
 
 @celery_app.task(name="system.ping")

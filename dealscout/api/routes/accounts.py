@@ -5,11 +5,9 @@ from fastapi import APIRouter, Query, UploadFile, status
 from dealscout.accounts import csv_import, service
 from dealscout.accounts.schemas import AccountCreate, AccountRead, AccountUpdate, ImportResult
 from dealscout.api.deps import CurrentUser, SessionDep
-from dealscout.core.errors import BadInput
+from dealscout.api.uploads import read_csv_upload
 
 router = APIRouter(prefix="/accounts", tags=["accounts"])
-
-MAX_CSV_BYTES = 10 * 1024 * 1024
 
 
 @router.get("", response_model=list[AccountRead])
@@ -30,13 +28,7 @@ def create_account(data: AccountCreate, session: SessionDep, user: CurrentUser) 
 
 @router.post("/import", response_model=ImportResult)
 def import_accounts(file: UploadFile, session: SessionDep, user: CurrentUser) -> ImportResult:
-    raw = file.file.read(MAX_CSV_BYTES + 1)
-    if len(raw) > MAX_CSV_BYTES:
-        raise BadInput(f"CSV larger than {MAX_CSV_BYTES} bytes")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise BadInput("CSV is not UTF-8") from None
+    text = read_csv_upload(file)
     return csv_import.import_accounts(session, user, text)
 
 

@@ -3,6 +3,7 @@
 from fastapi import APIRouter, Query, UploadFile, status
 
 from dealscout.api.deps import CurrentUser, ManagerUser, SessionDep, SettingsDep
+from dealscout.api.uploads import read_csv_upload
 from dealscout.coach import audit_service, deal_import, deals, reviews
 from dealscout.coach.deal_schemas import (
     DealCreate,
@@ -14,12 +15,9 @@ from dealscout.coach.deal_schemas import (
     ReviewRead,
     ReviewSubmit,
 )
-from dealscout.core.errors import BadInput
 from dealscout.core.llm import LLMGateway
 
 router = APIRouter(tags=["deals"])
-
-MAX_CSV_BYTES = 10 * 1024 * 1024
 
 
 @router.get("/deals", response_model=list[DealRead])
@@ -36,13 +34,7 @@ def create_deal(data: DealCreate, session: SessionDep, user: CurrentUser) -> Dea
 def import_deals(
     file: UploadFile, session: SessionDep, user: ManagerUser
 ) -> deal_import.DealImportResult:
-    raw = file.file.read(MAX_CSV_BYTES + 1)
-    if len(raw) > MAX_CSV_BYTES:
-        raise BadInput(f"CSV larger than {MAX_CSV_BYTES} bytes")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise BadInput("CSV is not UTF-8") from None
+    text = read_csv_upload(file)
     return deal_import.import_deals(session, user, text)
 
 

@@ -54,12 +54,29 @@ def judge_cues(doc: Doc, cues: Sequence[Cue]) -> Verdict:
 
 
 def _person_in_unit(doc: Doc, start: int, end: int) -> bool:
-    unit = doc.unit_at(start)
-    if mentions_person(doc, unit.start, unit.end):
+    """A buyer-side person is named in the units the match spans (or, for "he"/"she", the
+    unit before it on the same line)."""
+    first, last = doc.unit_at(start).start, doc.unit_at(max(start, end - 1)).end
+    if re.match(r"(?:he|she)\b", doc.text[first:last], re.I) and first > 0:
+        before = doc.unit_at(first - 1)
+        if doc.line_at(before.start) is doc.line_at(first):
+            first = before.start
+    if mentions_person(doc, first, last):
         return True
     first_names = {p.key for p in buyer_people(doc) if p.title is None or p.key != p.title}
-    words = {w.lower().strip(",.:'()") for w in doc.text[unit.start : unit.end].split()}
+    words = {w.lower().strip(",.:'()") for w in doc.text[first:last].split()}
     return bool(first_names & words)
+
+
+def _buyer_voice(doc: Doc, start: int, end: int) -> bool:
+    """Inside quoted buyer speech or on a buyer speaker's transcript line."""
+    unit = doc.unit_at(start)
+    return unit.speaker_line or any(a <= start < b for a, b in unit.quotes)
+
+
+def _not_about_price(doc: Doc, start: int, end: int) -> bool:
+    unit = doc.unit_at(start)
+    return not re.search(lx.PRICE_WORDS, doc.text[unit.start : unit.end], re.I)
 
 
 def _not_conditional(doc: Doc, start: int, end: int) -> bool:
@@ -68,10 +85,16 @@ def _not_conditional(doc: Doc, start: int, end: int) -> bool:
 
 
 BUDGET = cues_of(lx.BUDGET_POS, lx.BUDGET_NEG)
-ECONOMIC_BUYER = cues_of(lx.EB_POS_PERSON, check=_person_in_unit) + cues_of(lx.EB_POS, lx.EB_NEG)
-PAIN = cues_of(lx.PAIN_POS, lx.PAIN_NEG)
+ECONOMIC_BUYER = (
+    cues_of(lx.EB_POS_PERSON, check=_person_in_unit)
+    + cues_of(lx.EB_FIRST_PERSON, check=_buyer_voice)
+    + cues_of(lx.EB_POS, lx.EB_NEG)
+)
+PAIN = cues_of(lx.PAIN_POS, lx.PAIN_NEG, lx.PAIN_RESET)
 TIMELINE = cues_of(lx.TIMELINE_POS, reset=lx.TIMELINE_RESET)
-DECISION_CRITERIA = cues_of(lx.DECISION_CRITERIA_POS)
+DECISION_CRITERIA = cues_of(lx.DECISION_CRITERIA_POS) + cues_of(
+    lx.NON_STARTER, check=_not_about_price
+)
 DECISION_PROCESS = cues_of(lx.DECISION_PROCESS_POS)
 PAPER_PROCESS = cues_of(lx.PAPER_POS)
 CHAMPION = cues_of(lx.CHAMPION_POS, check=_not_conditional) + cues_of(neg=lx.CHAMPION_NEG)
@@ -90,6 +113,8 @@ def dated_hits(doc: Doc, required: str | None = None) -> list[Hit]:
         if unit.rep_line or text.endswith("?"):
             continue
         if required and not re.search(required, text, re.I):
+            continue
+        if re.search(lx.GOVERNANCE_MEETING, text, re.I):
             continue
         for m in specific_days(text):
             pos = unit.start + m.start()
@@ -119,6 +144,29 @@ def judge_proposal_review(doc: Doc) -> Verdict:
     return verdict_from(doc, dated_hits(doc, required) + negatives)
 
 
+def judge_champion(doc: Doc) -> Verdict:
+    """Cues, plus a departure that follows an advocate's line or names the advocate."""
+    hits = find_hits(doc, CHAMPION)
+    advocates = [h for h in hits if h.polarity == MET]
+    names = {n for h in advocates if (n := _subject(doc, h.start))}
+    for m in re.finditer(lx.DEPARTURE, doc.text, re.I):
+        same_line = any(
+            h.end <= m.start() and doc.line_at(h.start) is doc.line_at(m.start())
+            for h in advocates
+        )
+        if same_line or _subject(doc, m.start()) in names:
+            hits.append(Hit(m.start(), m.end(), CONTRADICTED))
+    return verdict_from(doc, hits)
+
+
+def _subject(doc: Doc, pos: int) -> str | None:
+    """The first buyer-side person's first name in the unit before ``pos``."""
+    keys = {p.key for p in buyer_people(doc)}
+    unit = doc.unit_at(pos)
+    words = (w.lower().strip(",.:'()") for w in doc.text[unit.start : pos].split())
+    return next((w for w in words if w in keys), None)
+
+
 def judge_stakeholders(doc: Doc) -> Verdict:
     single = judge_cues(doc, cues_of(neg=lx.STAKEHOLDERS_NEG))
     if single.status == "contradicted":
@@ -142,7 +190,7 @@ JUDGES: dict[str, Callable[[Doc], Verdict]] = {
     "decision_criteria": lambda d: judge_cues(d, DECISION_CRITERIA),
     "decision_process": lambda d: judge_cues(d, DECISION_PROCESS),
     "paper_process": lambda d: judge_cues(d, PAPER_PROCESS),
-    "champion": lambda d: judge_cues(d, CHAMPION),
+    "champion": judge_champion,
     "competition": lambda d: judge_cues(d, COMPETITION),
     "next_step": judge_next_step,
     "stakeholders": judge_stakeholders,

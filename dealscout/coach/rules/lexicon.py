@@ -14,7 +14,9 @@ AMOUNT = (
     rf"(?:[$€£]\s?\d[\d,.]*\s?(?:k|m|mm|bn|million|thousand)?\b|\b{_CUR}\s?\d[\d,.]*\s?(?:k|m)?\b"
     rf"|\b\d[\d,.]*\s?(?:k|m|million|thousand)?\s?(?:{_CUR}|dollars|euros|pounds)\b)"
 )
-THRESHOLD = rf"\b(?:over|above|under|below|up to|exceeding|more than|less than|>|<)\s?{AMOUNT}"
+THRESHOLD = (
+    rf"(?:\b(?:over|above|under|below|up to|exceeding|more than|less than)\s?|[><]\s?){AMOUNT}"
+)
 _TF = TIMEFRAME.pattern
 _SENIOR = (
     r"(?:CEO|CFO|COO|CIO|CTO|CISO|SVP|EVP|VP|GM|president|director|provost|dean|owner|principal"
@@ -24,7 +26,8 @@ _SENIOR = (
 BUDGET_POS = (
     rf"(?<!over )(?<!above )(?<!under ){AMOUNT}[^;\n]{{0,50}}?\b(?:budget(?:ed)?|allocated"
     r"|set aside|earmarked|ring-?fenced|is there|available|funded|approved)\b",
-    rf"\b(?:budget(?:ed)?|allocated|set aside|earmarked|ring-?fenced|covers?)\b{_GAP}{AMOUNT}",
+    rf"\b(?:budget(?:ed)?|allocated|set aside|earmarked|ring-?fenced|covers?)\b[^;,\n]{{0,40}}?"
+    rf"{AMOUNT}",
     r"\b(?:there'?s|there is|we have|they have|has|have) (?:the |some )?(?:money|budget|funding"
     r"|funds)\b(?! (?:issue|problem|constraint))",
     r"\b(?:budget|funding|money|line item) (?:is|was|has been) (?:back|approved|allocated"
@@ -44,7 +47,7 @@ BUDGET_NEG = (
     r"\b(?:budget|spend(?:ing)?|funds?|funding|money|earmark|purchases?|purchasing)\b"
     r"[^;\n]{0,30}?\b(?:frozen|freeze"
     r"|cut|slashed|pulled|eliminated|reallocated|paused|withdrawn)\b",
-    r"\b(?:froze|freeze on|cut|slashed|pulled|paused)\b[^;\n]{0,25}?\b(?:budget|spend(?:ing)?"
+    r"\b(?:froze|freeze on|cut|slashed|pulled|paused)\b[^;\n]{0,40}?\b(?:budget|spend(?:ing)?"
     r"|funding)\b",
     r"\bcan'?t (?:afford|justify the spend)\b",
 )
@@ -83,6 +86,13 @@ EB_NEG = (
     r"\b(?:has left|left the company|departed|resigned|retired|is leaving|no longer with)\b",
 )
 
+# The buyer says the current way works: a status-quo objection, and the pain is denied.
+STATUS_QUO_FINE = (
+    r"\b(?:it'?s|is|isn'?t|ain'?t) (?:not )?broken\b|\b(?:hasn'?t|has never|never|haven'?t)"
+    r" (?:once )?let (?:us|me|them) down\b|\bget(?:s)? (?:it|the job) done\b",
+    r"\b(?:our|the|their) (?:current|existing|old) (?:\w+ ){0,2}(?:is|are|works?) (?:fine|ok"
+    r"|okay|good enough|working|doing the job)\b|\bdoes the job\b|\bworks for (?:us|them)\b",
+)
 PAIN_POS = (
     r"\b(?:pain(?: point)?|problems?|issues?|nightmare|killing us|killer|drowning|bur(?:ies|ying"
     r"|ied)|struggl\w*|frustrat\w*|bottlenecks?|backlog|headaches?|overwhelmed|underwater"
@@ -97,7 +107,12 @@ PAIN_POS = (
     r"\blost (?!(?:our|the|their|touch|interest)\b)",
     r"\btakes? (?:~|about |roughly |up to )?\d+(?: business)? (?:days|hours|weeks)\b",
     r"\btakes? (?:me|us|them|her|him) (?:most of|all of|half of|hours|days)\b",
-    r"\b(?:closes|runs|comes? back|arrives?|is) late\b",
+    r"\b(?:closes|runs|comes? back|arrives?|is) late\b|\bdenials?\b|\bno-?shows?\b|\bdefects?\b",
+    r"\b(?:customers|members|clients|patients|users|shoppers|buyers) (?:are |keep )?(?:walking"
+    r"|leaving|churning|defecting|switching)\b|\bfail\w* (?:the |an |our |every )?(?:audit"
+    r"|inspection)s?\b|\bflagged (?:it|us|this)\b",
+    r"\bstill\b[^;\n]{0,40}?\b(?:paper|by hand|manually|whiteboards?|spreadsheets?|excel"
+    r"|fax\w*|sticky notes)\b|\bthr(?:ew|own|ow|owing) (?:out|away)\b",
     r"^\s*[-*•]?\s*(?:pain|need|n|problem|challenge)s?\s*(?:\([^)]*\))?\s*:\s*\S",
 )
 PAIN_NEG = (
@@ -105,6 +120,7 @@ PAIN_NEG = (
     r"\b(?:handles?|handled) (?:it|[\w ]{0,30}? for us) (?:fine|well)\b|\bworks? (?:just )?fine\b",
     r"\b(?:isn'?t|aren'?t|not) (?:underwater|drowning|struggling|overwhelmed)\b",
     r"\bno (?:real )?(?:pain|problems?)\b",
+    *STATUS_QUO_FINE,
     r"\b(?:we'?re|we are|i'?m|they'?re) (?:satisfied|happy|fine) with (?:it|them|our|the current"
     r"|what we have)\b",
 )
@@ -112,7 +128,8 @@ PAIN_NEG = (
 _TL_VERB = (
     r"(?:live|go-live|go live|launch(?:ed)?|decision|decide|deciding|signed|sign|e-sign|done"
     r"|running|in place|deployed|rolled out|implemented|rollout|cut ?over|hearings?|signature"
-    r"|close|contracted|switch|switched|migrate|migrated|replace|replaced|moved?|up and running)"
+    r"|close|contracted|switch|switched|migrate|migrated|replace|replaced|moved?|up and running"
+    r"|pick|choose|select|award|vote|votes)"
 )
 _EVENT = (
     r"(?:audit|peak|season|surge|changeover|launch|renewal|fiscal year|year[- ]end|board meeting"
@@ -120,8 +137,8 @@ _EVENT = (
     r"|term starts?|show|expo|trade show|merger closes?|change|changeover|cutover|expir\w+)"
 )
 TIMELINE_POS = (
-    rf"\b{_TL_VERB}\b[^;\n]{{0,25}}?\b(?:by|before|in|on|for|target(?:ing|ed)?|ahead of"
-    rf"|no later than)\b[^;\n]{{0,30}}?(?:{_TF}|\b{_EVENT}\b)",
+    rf"\b{_TL_VERB}\b[^;\n]{{0,25}}?\b(?:by|before|in|on|at|for|target(?:ing|ed)?|ahead of"
+    rf"|no later than)\b[^;\n]{{0,40}}?(?:{_TF}|\b{_EVENT}\b)",
     rf"(?:{_TF})[^;\n]{{0,12}}?\b(?:go-live|go live|launch|deadline|decision)\b",
     rf"\b(?:board|committee|council|cabinet)\b[^;\n]{{0,60}}?\b(?:meets|meeting|hearings?"
     rf"|votes?)\b[^;\n]{{0,20}}?(?:{_TF})",
@@ -129,6 +146,30 @@ TIMELINE_POS = (
     rf"|go-live|close|decision|launch))\b\s*(?:is|:|of|for)?[^;\n]{{0,15}}?(?:{_TF})",
     rf"\b(?:goes|go|take it|taking it|present(?:ing)? it) to (?:the |their )?(?:\w+ )?(?:board"
     rf"|committee|council|cabinet) (?:on|in) (?:{_TF})",
+)
+# "not sure routing is really their problem": the buyer doubts the pain.
+PAIN_RESET = (
+    r"\bnot sure (?:\w+ ){0,4}(?:is|are) (?:really |even )?(?:the|a|an|their|our|my)"
+    r" (?:problem|issue|pain)\b",
+)
+# A requirement stated as a deal-breaker; about price it is a price objection instead.
+PRICE_WORDS = r"[$€£]|\b(?:pay|paying|paid|price|pricing|cost|costs|spend|fees?|cheaper)\b"
+NON_STARTER = (r"\bnon-?starter\b",)
+# A body's own meeting ("the board meets next on December 9") is not our next step.
+GOVERNANCE_MEETING = (
+    r"\b(?:board|committee|council|cabinet|trustees|partners)\b[^;\n]{0,40}?\b(?:meets|meeting"
+    r"|hearings?|votes?|convenes)\b"
+)
+# Someone leaving or handing the project off; ends a champion's advocacy.
+DEPARTURE = (
+    r"\b(?:been |was |is being |got )?(?:reassigned|transferred|moved to another (?:role|team)"
+    r"|handing (?:the project|it|this|the deal|things) (?:off |over )?to|is leaving|has left"
+    r"|resigned|left the company|going on leave|on leave|let go|laid off|moving on)\b"
+)
+# The buyer's own voice deciding: "I'll make the decision by…", "I approve anything…".
+EB_FIRST_PERSON = (
+    r"\bI(?:'ll| will)? (?:make|makes) the (?:final )?decision\b|\bI (?:decide|sign|approve)\b"
+    r"|\b(?:it'?s|the decision is) (?:my|ultimately my) (?:call|decision)\b",
 )
 TIMELINE_RESET = (r"\bno (?:set )?(?:timeline|timeframe|deadline|rush)\b",)
 
@@ -138,7 +179,7 @@ DECISION_CRITERIA_POS = (
     r"\b(?:has|have|needs?) to (?:support|integrate|work with|work offline|run on|handle|sync"
     r"|include|plug into|connect (?:to|with))\b",
     r"\bmust (?:support|integrate|have|work|run|be|include|handle|sync|offer)\b",
-    r"\bcan'?t run production\b|\bkey (?:factors?|requirements?)\b|\bnon-?starter\b",
+    r"\bcan'?t run production\b|\bkey (?:factors?|requirements?)\b",
     r"\b(?:evaluat|judg|scor|select|choos)\w* (?:\w+ )?(?:on|based on)\b|\bunless it can\b",
     r"\bdata\b[^;\n]{0,15}?\b(?:stays?|resides?|remains?|hosted|kept) in (?:the )?(?:US|EU|UK)\b",
     r"\bwhatever (?:we|they) (?:pick|choose|buy|select)\b|\b(?:is )?(?:required|mandatory)\b",
@@ -156,7 +197,8 @@ DECISION_PROCESS_POS = (
     r"\b(?:committee|board|council) approval\b|\bbake-?off\b|\bRFP\b",
     r"\b(?:selection|evaluation|approval|procurement|buying) process\b",
     r"\bno committee\b|\bmy call alone\b|\bsole (?:approver|decision[- ]maker)\b",
-    r"\broute\w* (?:it |this )?for (?:signatures?|approvals?)\b|\bsigns? once\b",
+    r"\broute\w* (?:it |this )?for (?:signatures?|approvals?)\b",
+    r"\b(?:signs?|approves?|signs? off) (?:once|after|when)\b|\bvotes? on\b",
     r"\bneeds? (?:sign[- ]off|approval|signature) from\b|\bhas to (?:go through|be approved by)\b",
     r"\b(?:decid|decision|choos|select|sign|buy|purchas)\w*[^;\n]{0,40}?\b(?:after|following)"
     r" (?:a |the )?(?:\d+[- ]day )?(?:pilot|trial|poc|proof of concept)\b",
@@ -201,6 +243,7 @@ CHAMPION_POS = (
     r"\b(?:told|telling|briefed|convinced|urged) (?:the|their|our) (?:board|cabinet|exec\w*"
     r"|leadership|committee|management|ceo|cfo|coo)\b",
     r"\brunning internal training\b",
+    r"\bmak(?:e|es|ing) (?:the|a|our|her|his) case for (?:us|it|this|you)\b",
 )
 CHAMPION_NEG = (
     r"\b(?:champion|champ|sponsor|advocate)\b[^\n]{0,80}?\b(?:leaving|left|depart\w*|resign\w*"
@@ -222,7 +265,10 @@ VENDOR_EVAL = (
     r"\bcompeting (?:vendor|bid|offer)s?\b|\bincumbent\b|\bin the mix\b",
     r"\bother vendors?\b(?!\s*:?\s*(?:none|n/?a|no\b|not yet))",
     r"\b(?:vs\.?|versus) (?-i:[A-Z])\w+|\bin talks with\b|\b(?:trialing|trialling) (?-i:[A-Z])",
-    r"\b(?:signed|contract|deal|went|going|moving|switched) with (?-i:[A-Z])\w+",
+    r"\b(?:signed|contract|deal|went|going|moving|switched|locked in(?:to)?[^;\n]{0,30}?)"
+    r" (?:with|w/) (?-i:[A-Z])\w+",
+    rf"\b{_CAP}(?-i:[A-Z][a-zA-Z]+) (?:is|was|'s) (?:\w+ )?(?:cheaper|less expensive|better"
+    r"|faster|simpler|easier)\b",
 )
 STATUS_QUO_ALT = (
     r"\bhome-?grown\b|\bin-house\b|\bbuild (?:it|this|[\w ]{0,40}?) ourselves\b",
@@ -233,6 +279,10 @@ STATUS_QUO_ALT = (
     r"\bcurrent (?:vendor|provider|tool|system|solution|platform)\b|\bstatus quo\b",
     r"\b(?:happy|satisfied) with (?-i:[A-Z])\w+",
     r"\b(?:their|our|the) (?:current |existing )?manual (?:process|workflow)\b|\bin excel\b",
+    r"\b(?:run|runs|running|ran|manag\w+|track\w*|plan\w*|done|do|does|handled?)\b[^;\n]{0,30}?"
+    r"\b(?:off|on|in|with|using|via) (?:an? |the |their |our )?(?:excel|whiteboards?"
+    r"|spreadsheets?|google sheets)\b",
+    *STATUS_QUO_FINE,
     r"^\s*[-*•]?\s*(?:comp|competition|competitors?)\s*:\s*(?!none|n/a|tbd|unknown|\?)\S",
 )
 
@@ -240,7 +290,7 @@ NEXT_STEP_CUE = (
     r"\b(?:next|agreed to|booked|scheduled|set (?:up|for)|invite|calendar|meet\w*|call|demo\w*"
     r"|session|review\w*|kickoff|kick-off|deep[- ]dive|walkthrough|workshop|sync|follow[- ]?up"
     r"|confirm|e-?sign|sign|will|going to|plan to|due|regroup|check-in|onsite|visit|present\w*"
-    r"|could we do|accepted|works|QBR|training|(?:pilot|trial|poc|onboarding|rollout) (?:starts?"
+    r"|could we do|accepted|works|QBR|training|send|sending|deliver|delivering|(?:pilot|trial|poc|onboarding|rollout) (?:starts?"
     r"|begins?|kicks? off))\b|'ll\b"
     r"|\b\d{1,2}(?::\d{2})?\s?(?:am|pm)\b|\b\d{1,2}:\d{2}\b|@ ?\d"
 )
@@ -272,7 +322,9 @@ STAKEHOLDERS_NEG = (
     r"\beverything (?:goes|go|has to go|must go|to go) through (?:him|her|me|\w+)\b",
     r"\b(?:single|only|sole) (?:point of )?contact\b|\bnot contact anyone else\b",
     r"\bone-person show\b|\bno one else (?:is )?involved\b",
-    r"\b(?:is|'s) the only (?:one|person) who (?:can|could|will)\b",
+    r"\b(?:is|'s) the only (?:one|person) who (?:can|could|will|deals|handles|decides|talks"
+    r"|owns|manages|touches)\b|\b(?:it'?s |its )?all (?:goes )?(?:thru|through) (?:him|her)\b",
+    r"\b(?:doesn'?t|does not|don'?t) want to be involved\b",
 )
 
 MEETING_ACCEPTED_POS = (

@@ -20,7 +20,7 @@ _RATE = (
 _IMPACT = re.compile(
     r"\b(?:lost|lose|losing|loss|written off|write-?offs?|costing|costs? (?:them|us)|wast\w*"
     r"|unbilled|under-delivery|leak\w*|penalt\w*|fines?|rework|delayed|on the table|sav(?:e|es"
-    r"|ing|ings)|revenue|churn\w*|credits|overtime|costs?|recalls?|spoil\w*|duplicate)\b",
+    r"|ing|ings)|thr(?:ew|own|ow) (?:out|away)|expired|scrapp?\w*|revenue|churn\w*|credits|overtime|costs?|recalls?|spoil\w*|duplicate)\b",
     re.IGNORECASE,
 )
 # Words around a number that make it commercial rather than a measure of the problem.
@@ -45,7 +45,12 @@ def _impact_nearby(doc: Doc, start: int, end: int) -> bool:
 
 
 METRIC_CUES: tuple[Cue, ...] = (
-    cue(rf"{_NUM}\s?{_DUR}{_RATE}"),
+    cue(rf"{_NUM}\s?(?:[a-z-]+ )?{_DUR}{_RATE}"),
+    cue(
+        rf"\b(?:time to \w+|time-to-\w+|turnaround|cycle time|lead time|close time)\b[^;\n]{{0,30}}?"
+        rf"\b(?:is|are|of|runs?|averag\w*|at)\b[^;\n]{{0,10}}?{_NUM}\s?{_DUR}",
+        check=_no_commercial,
+    ),
     cue(r"\b(?:a|one|two|half a) (?:day|hour|week)s? (?:a|per|each) (?:week|day|month)\b"),
     cue(rf"\bfrom {_NUM}(?:\s?[a-z%]+){{0,2}} (?:to|->|→) {_NUM}", check=_no_commercial),
     cue(

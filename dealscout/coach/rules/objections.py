@@ -20,6 +20,9 @@ OBJECTION_CUES: dict[str, tuple[str, ...]] = {
         r"\btoo much\b|\bout of (?:our )?range\b|\bcost is (?:a|the|our) (?:concern|issue"
         r"|problem)\b",
         r"\bprice (?:increase|hike)\b|\bROI (?:isn'?t|doesn'?t) (?:there|justify)\b",
+        r"\b(?:more than|over|above) what (?:we|they|I) (?:pay|spend)\b|\bfeels? steep\b",
+        r"\b\d+ ?% (?:under|below|less than|cheaper than) (?:your|our|the) (?:quote|price|bid"
+        r"|proposal)\b|\b(?:won'?t|doesn'?t) fit (?:in )?(?:our|the) budget\b",
     ),
     "timing": (
         r"\bnot (?:right )?now\b|\bnot this (?:year|quarter)\b|\btoo busy\b|\bbad time\b",
@@ -37,6 +40,9 @@ OBJECTION_CUES: dict[str, tuple[str, ...]] = {
         r"\bwhen things calm down\b|\b(?:reach|circle|come) back (?:out )?(?:in|after|next)\b",
         r"\brevisit (?:this |it )?(?:in|after|next)\b|\bwait (?:until|till) (?:next|after|the)\b",
         r"\bnext (?:quarter|fiscal year)\b|\b(?:defer|deferred|delay(?:ed)?) (?:this|it|until)\b",
+        r"\bcan'?t (?:do|start|sign|look at|consider|commit to) (?:anything |this |it )?(?:before"
+        r"|until) (?:then|that|next)\b|\buntil (?:next |the )?(?:spring|summer|fall|autumn"
+        r"|winter|new year)\b|\bon the back burner\b|\b(?:not|won'?t be) (?:for|until) a while\b",
         r"\btiming (?:isn'?t|is not) right\b|\bin the queue behind\b|\buntil there'?s a new\b",
         r"\bnot something we can (?:look at|consider|do)\b|\bcan'?t (?:look at|consider) (?:this"
         r"|it)"
@@ -54,9 +60,11 @@ OBJECTION_CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:satisfied|happy) with (?:it|them|what we have)\b|\balready handles\b",
         r"\b(?:happy|satisfied|fine) with (?:our |the )?(?:current |existing )?(?:(?-i:[A-Z])\w+"
         r"|tool|system|vendor|process|setup)\b",
+        *lx.STATUS_QUO_FINE,
     ),
     "authority": (
-        r"\bnot (?:my|his|her|their|our) (?:call|decision)\b|\bout of my hands\b",
+        r"\b(?:not|isn'?t|is not) (?:really )?(?:my|his|her|their|our) (?:call|decision)\b"
+        r"|\bout of my hands\b|\b(?:take|kick|bump|send|run) (?:it|this) upstairs\b",
         r"\b(?:can'?t|cannot|don'?t|doesn'?t|do not|does not) (?:actually )?(?:sign|approve"
         r"|have (?:the )?(?:sign[- ]off|authority|final say|budget authority))\b",
         r"\b(?:run|check) (?:it|this) (?:by|past|with) (?:my|our|the) (?:boss|manager|CFO|CEO|VP"
@@ -79,7 +87,11 @@ OBJECTION_CUES: dict[str, tuple[str, ...]] = {
         r"|(?<!\()\bnice[- ]to[- ]have\b(?!\))",
         r"\bnot sold (?:we|on)\b|\bno (?:real )?need\b|\blow priority\b|\bnot convinced (?:we"
         r"|it)\b",
-        r"\bnot (?:looking to solve|on our (?:list|radar|roadmap))\b",
+        r"\bnot (?:looking to solve|(?:really |even )?(?:on|high on) (?:my|our) (?:list|radar"
+        r"|roadmap|agenda))\b|\bbigger fish to fry\b|\bnot (?:a|our) focus\b",
+        r"\bnot sure (?:\w+ ){0,4}(?:is|are) (?:really |even )?(?:the|a|an|their|our|my)"
+        r" (?:problem|issue|pain|priority)\b|\b(?:don'?t|doesn'?t|do not|does not) see (?:enough"
+        r"|much|any) value\b",
         r"\b(?:don'?t|do not) (?:think )?(?:we )?(?:really )?need (?:this|it|a|an|another)\b",
         r"\b(?:don'?t|do not) see (?:why|the point|the need)\b",
     ),
@@ -89,7 +101,7 @@ OBJECTION_CUES: dict[str, tuple[str, ...]] = {
         r"\bburn(?:ed|t)\b|\bunproven\b|\btrack record\b|\bnever heard of you\b|\bwary\b",
         r"\b(?:wants?|asked for|need|needs|requires?|requested)\b[^;\n]{0,25}?\b(?:refs|references"
         r"|case studies)\b",
-        r"\btoo small\b|\byour size\b|\b(?:a|an) \d+-person company\b|\bstartup risk\b",
+        r"\btoo (?:small|new|young|early)\b|\bunknown vendor\b|\byour size\b|\b(?:a|an) \d+-person company\b|\bstartup risk\b",
         r"\bif you (?:get acquired|fold|go under|go out of business)\b|\bescrow\b",
         r"\b(?:send|share|provide|see)\b[^;\n]{0,40}?\b(?:customer |client )?(?:references|refs)\b",
     ),
@@ -109,6 +121,15 @@ OBJECTION_CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:is|in|on a) beta\b|\bfield mapping\b|\bnot compatible\b|\bincompatib\w+",
         r"\bmigrat(?:e|ion of) (?:our|the|their) (?:old |legacy |historical )?\w*\s?data\b",
         r"\bon-?prem\w*\b|\bair-?gapped\b|\bheavily customi[sz]ed\b",
+        r"\b(?:IT|dev|engineering|eng|data|tech) (?:team|folks|group|dept|department|staff|people)?"
+        r" ?(?:is|are|'s|'re) (?:\w+ )?(?:swamped|slammed|stretched|maxed|overloaded|underwater"
+        r"|buried|tapped out|at capacity)\b",
+        r"\bcan'?t take on (?:another|a new|an?|the|any more) (?:\w+ )?(?:interface|integration"
+        r"|setup|set-up|connector|implementation|rollout|migration|project)\b",
+        r"\b(?:implementation|integration|set-?up|rollout|migration) (?:sounds|looks|seems|is|will"
+        r" be|would be) (?:\w+ )?(?:heavy|hard|painful|complex|complicated|daunting|a lot)\b",
+        r"\b(?:we'?ve got|we have|there'?s|we got) (?:nobody|no one|no-one)\b|\bno one to"
+        r" (?:build|implement|set|run|maintain)\b",
         r"\b(?:sync|integration|migration|implementation|set-?up|rollout|rostering)\b[^;\n]{0,30}?"
         r"\bwill take\b[^;\n]{0,25}?\b(?:team|all|months|weeks|summer|quarter|year)\b",
         r"\bintegration\b[^;\n]{0,30}?\b(?:will|would|could|might)\b[^;\n]{0,20}?\b(?:eat|take|cost"
@@ -133,7 +154,7 @@ OBJECTION_CUES: dict[str, tuple[str, ...]] = {
 BUDGET_CUT = (
     r"\b(?:froze|freez\w+|paused|halted)\b[^;\n]{0,25}?\b(?:spend|spending|budgets?|purchases?"
     r"|purchasing)\b",
-    r"\bbudget (?:cut|freeze|frozen|slashed)\b|\bcut (?:the |our |their )?[\w-]* ?budget\b",
+    r"\bbudget (?:cut|freeze|frozen|slashed)\b|\bcut (?:the |our |their )?(?:[\w'’-]+ ){0,3}budget\b",
     r"\b(?:spend|spending|budget|earmark|funding|funds?|purchases?|purchasing)\b[^;\n]{0,25}?"
     r"\b(?:frozen|pulled|cut|halted"
     r"|withdrawn|slashed|paused)\b|\b(?:freeze|pause) on (?:spend|spending)\b",

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 
 from dealscout.coach.rules.text import Doc
 
-_ACRONYM_TITLE = r"(?:CEO|CFO|COO|CIO|CTO|CISO|CRO|CMO|CPO|CHRO|CDO|CSO|CCO|GC|GM|S?VP|EVP|AVP)"
+_ACRONYM_TITLE = (
+    r"(?:CEO|CFO|COO|CIO|CTO|CISO|CRO|CMO|CPO|CHRO|CDO|CSO|CCO|GC|GM|S?VP|EVP|AVP|PM|TPM)"
+)
 _SENIOR_TITLE = (
     r"vice president|president|director|head of [A-Za-z&]+(?: [A-Z][A-Za-z&]+)*|general counsel"
     r"|counsel|provost|dean|treasurer|controller|comptroller|superintendent|chief [a-z]+ officer"
@@ -23,6 +25,7 @@ _WORD_TITLE = (
     rf"{_SENIOR_TITLE}|dir\.?|manager|mgr\.?|supervisor|engineer|analyst|architect|buyer"
     r"|administrator|coordinator|specialist|officer|chair(?:man|person)?|accountant|lead"
     r"|recruiter|strategist|scientist|planner|associate|consultant|advisor|auditor|BP"
+    r"|procurement|legal|paralegal"
 )
 TITLE = rf"(?:\b{_ACRONYM_TITLE}\b|(?i:\b(?:{_WORD_TITLE})\b))"
 _TITLE_RE = re.compile(TITLE)
@@ -202,6 +205,11 @@ _NOT_A_NAME = {
     "q4",
     "fy",
 }
+# A capitalised name ending like this is an organisation, not a person ("Joint Commission").
+_ORG_WORD = re.compile(
+    r"Commission|Committee|Board|Council|Group|Bank|Partners|Foundation|University|College"
+    r"|Department|Agency|Authority|Institute|Association|Systems|Labs?|Health|Capital|Inc|Corp"
+)
 _BODY = re.compile(r"\b(?:board|committee|council|team|department|leadership|group)\b", re.I)
 _VACANT = re.compile(r"\b(?:vacant|seat|open role|unfilled|hiring (?:a|an|for))\b", re.I)
 _VENDOR_ROLE = re.compile(r"\((?:SE|AE|CSM|SDR|BDR|our [A-Z]{2,3})\)|\bour (?:SE|AE|CSM)\b")
@@ -277,6 +285,8 @@ def _attendees(doc: Doc, claimed: list[tuple[int, int]]) -> list[Person]:
 def _keep(doc: Doc, m: re.Match[str], name: str, start: int | None = None) -> bool:
     tokens = name.split()
     if any(t.lower() in _NOT_A_NAME or _TITLE_RE.fullmatch(t) for t in tokens):
+        return False
+    if _ORG_WORD.fullmatch(tokens[-1]):
         return False
     begin = m.start() if start is None else start
     return not _excluded(doc, begin, begin + len(m.group(0)))

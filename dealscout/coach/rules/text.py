@@ -29,6 +29,10 @@ _HEDGE = re.compile(
     r"|guessing|assuming|could be)\b",
     re.IGNORECASE,
 )
+# A terse note that drops the "I": "think Ken likes us", "guess they have budget".
+_DROPPED_SUBJECT = re.compile(
+    r"(?:[-*•]\s*)?(?:think|thinking|guess|suspect|assume|hope|bet|feels? like)\b", re.IGNORECASE
+)
 # Markers that discount their whole unit, wherever they stand in it.
 _POST_HEDGE = re.compile(
     r"\bimo\b|\bimho\b|didn'?t (?:confirm|ask)|not (?:yet )?confirmed|unconfirmed|\btbd\b"
@@ -52,7 +56,8 @@ _SPEAKER_LINE = re.compile(
     re.IGNORECASE,
 )
 _REP_LINE = re.compile(
-    r"^\s*(?:[-*•]\s*)?(?:rep(?: notes?)?|my take|ours|our side|us|me|internal|note to self)\s*:",
+    r"^\s*(?:[-*•]\s*)?(?:rep(?: notes?)?|my take|ours|our side|us|me|internal|note to self"
+    r"|(?:my |our )?(?:concerns?|risks?|worr(?:y|ies)))\s*:",
     re.IGNORECASE,
 )
 
@@ -133,8 +138,8 @@ def parse(text: str) -> Doc:
 
 
 def _split_units(body: str, offset: int) -> Iterator[Unit]:
-    rep = bool(_REP_LINE.match(body))
-    speaker = bool(_SPEAKER_LINE.match(body)) and not rep
+    line_rep = bool(_REP_LINE.match(body))
+    speaker = bool(_SPEAKER_LINE.match(body)) and not line_rep
     quotes = tuple((offset + a, offset + b) for a, b in (m.span() for m in _QUOTE.finditer(body)))
     start = 0
     bounds = [m.end() for m in _BOUNDARY.finditer(body)] + [len(body)]
@@ -145,12 +150,13 @@ def _split_units(body: str, offset: int) -> Iterator[Unit]:
             lead = len(chunk) - len(chunk.lstrip())
             s = offset + start + lead
             hedge = _hedge_start(stripped, s)
+            rep = line_rep or bool(_REP_LINE.match(stripped))
             yield Unit(s, s + len(stripped), hedge, rep, speaker, quotes)
         start = end
 
 
 def _hedge_start(chunk: str, start: int) -> int | None:
-    if _POST_HEDGE.search(chunk) or _short_question(chunk):
+    if _POST_HEDGE.search(chunk) or _short_question(chunk) or _DROPPED_SUBJECT.match(chunk):
         return start
     m = _HEDGE.search(chunk)
     return start + m.start() if m else None

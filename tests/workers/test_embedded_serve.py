@@ -1,0 +1,110 @@
+"""The embedded default end to end: `dealscout serve` runs the API, the worker and the beat
+in one process on the filesystem broker; a new source is polled and ingested by itself."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from dealscout.briefs.models import BriefCache
+from dealscout.core.config import get_settings
+from dealscout.core.db import get_sessionmaker
+from tests.support.httpserver import LoopbackServer
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+CLI = [sys.executable, "-c", "from dealscout.cli.main import run; run()"]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def served(clean_env: Path) -> Iterator[tuple[str, dict[str, str]]]:
+    env = {**os.environ, "DEALSCOUT_ALLOW_PRIVATE_URLS": "1", "DEALSCOUT_POLL_INTERVAL": "1"}
+    init = subprocess.run([*CLI, "init"], env=env, capture_output=True, text=True, timeout=120)
+    token = init.stdout.strip().splitlines()[-1].removeprefix("token: ")
+    port = _free_port()
+    process = subprocess.Popen(
+        [*CLI, "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.3)
+        yield base, {"Authorization": f"Bearer {token}"}
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def test_beat_polls_a_new_source_and_the_worker_ingests_it(
+    served: tuple[str, dict[str, str]],
+) -> None:
+    base, headers = served
+    with LoopbackServer() as feeds:
+        feeds.file("/a.xml", FIXTURES / "ingest" / "wire_a.xml", content_type="application/rss+xml")
+        account = httpx.post(
+            f"{base}/v1/accounts", json={"name": "Fennick Labs"}, headers=headers
+        ).json()
+        body = {"url": feeds.url("/a.xml"), "account_id": account["id"]}
+        source = httpx.post(f"{base}/v1/sources", json=body, headers=headers).json()
+        deadline, status = time.monotonic() + 60, {}
+        while time.monotonic() < deadline:
+            status = httpx.get(f"{base}/v1/sources/{source['id']}", headers=headers).json()
+            if status["last_status"] == "ok":
+                break
+            time.sleep(0.5)
+        assert status["last_status"] == "ok", status
+        assert status["last_new"] == 2
+        signals = httpx.get(f"{base}/v1/accounts/{account['id']}/signals", headers=headers).json()
+        assert len(signals) == 2
+        assert httpx.get(f"{base}/readyz").json()["checks"]["broker"]["ok"] is True
+        assert _wait_for_cached_brief(account["id"]), "the worker did not prepare the brief"
+
+
+def _wait_for_cached_brief(account_id: int) -> bool:
+    """The worker regenerates the brief ahead of the first read."""
+    with get_sessionmaker(get_settings().sqlalchemy_url)() as session:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            query = select(BriefCache.id).where(BriefCache.account_id == account_id)
+            if session.scalar(query) is not None:
+                return True
+            session.rollback()
+            time.sleep(0.5)
+    return False
+
+
+def test_a_cli_writer_is_told_the_server_holds_the_store(
+    served: tuple[str, dict[str, str]],
+) -> None:
+    result = subprocess.run(
+        [*CLI, "ingest", str(FIXTURES / "ingest" / "wire_a.xml"), "--account", "Fennick Labs"],
+        capture_output=True, text=True, timeout=120, env=dict(os.environ),
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "held by pid" in result.stderr and "Traceback" not in result.stderr
