@@ -9,9 +9,10 @@ import typer
 from dealscout.accounts import auth, csv_import, service
 from dealscout.accounts.bootstrap import admin_token
 from dealscout.accounts.schemas import AccountCreate, AccountRead, UserCreate, UserRead
-from dealscout.cli.app import accounts_app, app, tokens_app, users_app
+from dealscout.cli.app import accounts_app, app, process_app, tokens_app, users_app
 from dealscout.cli.context import open_store
 from dealscout.cli.output import emit_json, fail
+from dealscout.coach.process import load_process, shipped_processes
 
 WorkspaceOpt = typer.Option("default", "--workspace", help="Workspace name.")
 JsonOpt = typer.Option(False, "--json", help="Print JSON.")
@@ -141,3 +142,16 @@ def accounts_list(workspace: str = WorkspaceOpt, json_out: bool = JsonOpt) -> No
         return
     for r in rows:
         typer.echo(f"{r.id:>5}  {r.name}  {r.domain or ''}")
+
+
+@process_app.command("use")
+def process_use(
+    process: str = typer.Argument(..., help="A shipped process name or a process file path."),
+    workspace: str = WorkspaceOpt,
+) -> None:
+    """Judge the workspace's deals against this sales process from now on."""
+    loaded = load_process(process)  # refuses a broken file with its problems listed
+    with open_store(workspace) as store:
+        shipped = process in shipped_processes()
+        store.workspace.process_name = process if shipped else str(Path(process).resolve())
+    typer.echo(f"workspace {workspace!r} now uses {loaded.name} {loaded.version}")

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from dealscout.api.main import create_app
 from dealscout.core.config import get_settings
+from tests.fakes.openai_server import FakeOpenAI, Reply
 from tests.support.factories import create_account, create_member, create_workspace, open_session
 
 GOOD_NOTE = (
@@ -160,3 +161,37 @@ def test_deal_csv_import_and_pipeline_audit(world: dict) -> None:
     assert body["total_value"] >= body["supported_value"]
     flagged = [d["deal_id"] for stage in body["stages"] for d in stage["unsupported"]]
     assert deal_id in flagged
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        Reply(content="{not json"),
+        Reply(status=429),
+        Reply(content="{}", delay=3.0),
+        Reply(content='{"criteria": [{"id": "budget", "status": "met", "evidence": "made up"}]}'),
+    ],
+)
+def test_llm_trouble_never_fails_the_request(
+    world: dict, fake_openai: FakeOpenAI, monkeypatch: pytest.MonkeyPatch, reply: Reply
+) -> None:
+    for name, value in {
+        "OPENAI_BASE_URL": fake_openai.base_url,
+        "OPENAI_API_KEY": "test",
+        "DEALSCOUT_LLM_TIMEOUT": "1",
+        "DEALSCOUT_LLM_RETRIES": "0",
+    }.items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    client = TestClient(create_app(get_settings()))
+    fake_openai.script(reply)
+    deal_id = _deal(world)
+    rep = world["members"]["rep"]
+    response = client.post(
+        f"/v1/deals/{deal_id}/notes", json={"text": RISKY_NOTE}, headers=rep.headers
+    )
+    assert response.status_code == 201, response.text
+    report = response.json()["notes"][0]["report"]
+    assert report["engine"] == "rules"
+    assert {c["id"]: c["status"] for c in report["criteria"]}["budget"] == "contradicted"
+    assert len(fake_openai.requests) == 1

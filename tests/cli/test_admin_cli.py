@@ -8,7 +8,11 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from dealscout.accounts.service import find_workspace
 from dealscout.cli.main import app
+from dealscout.coach.deals import workspace_process_name
+from dealscout.core.config import get_settings
+from tests.support.factories import open_session
 
 runner = CliRunner()
 
@@ -75,3 +79,14 @@ def test_bad_input_gives_one_line_and_exit_2(tmp_path: Path) -> None:
     )
     listed = dealscout("accounts", "list", "--json")
     assert "Good" not in listed.stdout  # all or nothing: the good row was not half-loaded
+
+
+def test_process_use_sets_the_workspace_process(tmp_path: Path) -> None:
+    assert runner.invoke(app, ["process", "use", "saas"]).exit_code == 0
+    session = open_session(get_settings())
+    assert workspace_process_name(session, find_workspace(session, "default").id) == "saas"
+    session.close()
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("name: x\nstages: []\n")
+    result = dealscout("process", "use", str(broken))
+    assert result.returncode == 2 and "Traceback" not in result.stderr

@@ -116,3 +116,55 @@ def test_stage_specific_and_file_defined_criteria(default_process) -> None:
     assert status(close, "handoff_complete") == "met"
     present = check_notes("Ruth asked for a formal proposal.", default_process, "present")
     assert status(present, "proposal_requested") == "met"
+
+
+@pytest.mark.parametrize(
+    ("notes", "category"),
+    [
+        ('Dana: "honestly Spendwise is cheaper."', "price"),
+        ('Omar: "Querylane is cheaper and does most of this."', "competitor"),
+        (
+            "DAN (Ops Director): Our dispatcher and a whiteboard get it done. It's not broken.",
+            "status_quo",
+        ),
+        ("Karen: I'd have to take it upstairs.", "authority"),
+        ('Jo: "it\'s not really on my radar."', "need"),
+        ('Per Tiffany, the owner "thinks you guys are too new."', "trust_risk"),
+        (
+            'Pavel: "our IT team is swamped, so they can\'t take on another integration."',
+            "integration",
+        ),
+        ('Ana: "our legal team will never sign a 3-year term."', "contract_terms"),
+        (
+            "Keisha: \"we're locked into a contract w/ PickPath, can't do anything before then.\"",
+            "timing",
+        ),
+    ],
+)
+def test_indirect_buyer_objections(default_process, notes: str, category: str) -> None:
+    found = {o.category for o in judge(default_process, notes).objections}
+    assert category in found
+
+
+def test_terse_hedge_and_concern_line_are_the_reps(default_process) -> None:
+    notes = (
+        "think Ken likes us more than the incumbent.\n"
+        "Concern: she'll circle back after the holidays."
+    )
+    report = judge(default_process, notes)
+    assert report.objections == [] and status(report, "competition") == "missing"
+
+
+def test_reassigned_advocate_contradicts_champion(default_process) -> None:
+    notes = (
+        "Sandra Pike (Supervisor) had been lobbying Alan for us, but she told me Friday "
+        "she's been reassigned and is handing the project to Leon."
+    )
+    assert status(judge(default_process, notes), "champion") == "contradicted"
+
+
+def test_an_organisation_is_not_a_stakeholder(default_process) -> None:
+    notes = "Tomasz Nowak (Director) said the Joint Commission flagged it. CFO Diane Ruiz signs."
+    report = judge(default_process, notes)
+    people = report.criterion("stakeholders")
+    assert people is not None and people.status == "missing"

@@ -151,8 +151,7 @@ def judge_champion(doc: Doc) -> Verdict:
     names = {n for h in advocates if (n := _subject(doc, h.start))}
     for m in re.finditer(lx.DEPARTURE, doc.text, re.I):
         same_line = any(
-            h.end <= m.start() and doc.line_at(h.start) is doc.line_at(m.start())
-            for h in advocates
+            h.end <= m.start() and doc.line_at(h.start) is doc.line_at(m.start()) for h in advocates
         )
         if same_line or _subject(doc, m.start()) in names:
             hits.append(Hit(m.start(), m.end(), CONTRADICTED))

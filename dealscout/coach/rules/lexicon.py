@@ -253,7 +253,10 @@ CHAMPION_NEG = (
 # Conditional or future-hopeful wording: "he'd champion it", "before I can argue".
 CHAMPION_CONDITIONAL = r"\b(?:if|would|could|might|(?-i:may)|before \w+ can)\b|\w'd\b"
 
-_CAP = r"(?!(?:Our|The|Their|This|That|Your|My|His|Her|Rep|We|They|She|He|It|Sent)\b)"
+# A capitalised word that is not a pronoun or determiner (the cheap case check comes first).
+_CAP = (
+    r"(?-i:(?=[A-Z]))(?!(?:Our|The|Their|This|That|Your|My|His|Her|Rep|We|They|She|He|It|Sent)\b)"
+)
 VENDOR_EVAL = (
     r"\balso (?:talking to|looking at|evaluating|considering|speaking with|in talks with"
     r"|meeting with|getting quotes from|trialing|trialling|piloting)\b",
@@ -279,9 +282,7 @@ STATUS_QUO_ALT = (
     r"\bcurrent (?:vendor|provider|tool|system|solution|platform)\b|\bstatus quo\b",
     r"\b(?:happy|satisfied) with (?-i:[A-Z])\w+",
     r"\b(?:their|our|the) (?:current |existing )?manual (?:process|workflow)\b|\bin excel\b",
-    r"\b(?:run|runs|running|ran|manag\w+|track\w*|plan\w*|done|do|does|handled?)\b[^;\n]{0,30}?"
-    r"\b(?:off|on|in|with|using|via) (?:an? |the |their |our )?(?:excel|whiteboards?"
-    r"|spreadsheets?|google sheets)\b",
+    r"\b(?:off|on|using|via|with) (?:an? |the |their |our )?(?:excel|whiteboards?|google sheets)\b",
     *STATUS_QUO_FINE,
     r"^\s*[-*•]?\s*(?:comp|competition|competitors?)\s*:\s*(?!none|n/a|tbd|unknown|\?)\S",
 )
@@ -290,7 +291,8 @@ NEXT_STEP_CUE = (
     r"\b(?:next|agreed to|booked|scheduled|set (?:up|for)|invite|calendar|meet\w*|call|demo\w*"
     r"|session|review\w*|kickoff|kick-off|deep[- ]dive|walkthrough|workshop|sync|follow[- ]?up"
     r"|confirm|e-?sign|sign|will|going to|plan to|due|regroup|check-in|onsite|visit|present\w*"
-    r"|could we do|accepted|works|QBR|training|send|sending|deliver|delivering|(?:pilot|trial|poc|onboarding|rollout) (?:starts?"
+    r"|could we do|accepted|works|QBR|training|send|sending|deliver|delivering"
+    r"|(?:pilot|trial|poc|onboarding|rollout) (?:starts?"
     r"|begins?|kicks? off))\b|'ll\b"
     r"|\b\d{1,2}(?::\d{2})?\s?(?:am|pm)\b|\b\d{1,2}:\d{2}\b|@ ?\d"
 )

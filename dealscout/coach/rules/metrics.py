@@ -20,7 +20,8 @@ _RATE = (
 _IMPACT = re.compile(
     r"\b(?:lost|lose|losing|loss|written off|write-?offs?|costing|costs? (?:them|us)|wast\w*"
     r"|unbilled|under-delivery|leak\w*|penalt\w*|fines?|rework|delayed|on the table|sav(?:e|es"
-    r"|ing|ings)|thr(?:ew|own|ow) (?:out|away)|expired|scrapp?\w*|revenue|churn\w*|credits|overtime|costs?|recalls?|spoil\w*|duplicate)\b",
+    r"|ing|ings)|thr(?:ew|own|ow) (?:out|away)|expired|scrapp?\w*|revenue|churn\w*|credits"
+    r"|overtime|costs?|recalls?|spoil\w*|duplicate)\b",
     re.IGNORECASE,
 )
 # Words around a number that make it commercial rather than a measure of the problem.
@@ -47,7 +48,8 @@ def _impact_nearby(doc: Doc, start: int, end: int) -> bool:
 METRIC_CUES: tuple[Cue, ...] = (
     cue(rf"{_NUM}\s?(?:[a-z-]+ )?{_DUR}{_RATE}"),
     cue(
-        rf"\b(?:time to \w+|time-to-\w+|turnaround|cycle time|lead time|close time)\b[^;\n]{{0,30}}?"
+        rf"\b(?:time to \w+|time-to-\w+|turnaround|cycle time|lead time|close time)\b"
+        rf"[^;\n]{{0,30}}?"
         rf"\b(?:is|are|of|runs?|averag\w*|at)\b[^;\n]{{0,10}}?{_NUM}\s?{_DUR}",
         check=_no_commercial,
     ),

@@ -101,7 +101,8 @@ OBJECTION_CUES: dict[str, tuple[str, ...]] = {
         r"\bburn(?:ed|t)\b|\bunproven\b|\btrack record\b|\bnever heard of you\b|\bwary\b",
         r"\b(?:wants?|asked for|need|needs|requires?|requested)\b[^;\n]{0,25}?\b(?:refs|references"
         r"|case studies)\b",
-        r"\btoo (?:small|new|young|early)\b|\bunknown vendor\b|\byour size\b|\b(?:a|an) \d+-person company\b|\bstartup risk\b",
+        r"\btoo (?:small|new|young|early)\b|\bunknown vendor\b|\byour size\b"
+        r"|\b(?:a|an) \d+-person company\b|\bstartup risk\b",
         r"\bif you (?:get acquired|fold|go under|go out of business)\b|\bescrow\b",
         r"\b(?:send|share|provide|see)\b[^;\n]{0,40}?\b(?:customer |client )?(?:references|refs)\b",
     ),
@@ -121,7 +122,8 @@ OBJECTION_CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:is|in|on a) beta\b|\bfield mapping\b|\bnot compatible\b|\bincompatib\w+",
         r"\bmigrat(?:e|ion of) (?:our|the|their) (?:old |legacy |historical )?\w*\s?data\b",
         r"\bon-?prem\w*\b|\bair-?gapped\b|\bheavily customi[sz]ed\b",
-        r"\b(?:IT|dev|engineering|eng|data|tech) (?:team|folks|group|dept|department|staff|people)?"
+        r"\b(?:(?-i:IT)|dev|engineering|eng|data|tech) (?:team|folks|group|dept|department|staff"
+        r"|people)?"
         r" ?(?:is|are|'s|'re) (?:\w+ )?(?:swamped|slammed|stretched|maxed|overloaded|underwater"
         r"|buried|tapped out|at capacity)\b",
         r"\bcan'?t take on (?:another|a new|an?|the|any more) (?:\w+ )?(?:interface|integration"
@@ -154,7 +156,8 @@ OBJECTION_CUES: dict[str, tuple[str, ...]] = {
 BUDGET_CUT = (
     r"\b(?:froze|freez\w+|paused|halted)\b[^;\n]{0,25}?\b(?:spend|spending|budgets?|purchases?"
     r"|purchasing)\b",
-    r"\bbudget (?:cut|freeze|frozen|slashed)\b|\bcut (?:the |our |their )?(?:[\w'’-]+ ){0,3}budget\b",
+    r"\bbudget (?:cut|freeze|frozen|slashed)\b"
+    r"|\bcut (?:the |our |their )?(?:[\w'’-]+ ){0,3}budget\b",
     r"\b(?:spend|spending|budget|earmark|funding|funds?|purchases?|purchasing)\b[^;\n]{0,25}?"
     r"\b(?:frozen|pulled|cut|halted"
     r"|withdrawn|slashed|paused)\b|\b(?:freeze|pause) on (?:spend|spending)\b",
