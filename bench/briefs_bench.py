@@ -19,7 +19,6 @@ from typing import Any
 import httpx
 import uvicorn
 import yaml
-from fastapi import FastAPI
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
@@ -27,7 +26,6 @@ from dealscout.accounts import auth
 from dealscout.accounts.bootstrap import ensure_schema, ensure_workspace_admin
 from dealscout.accounts.models import Account
 from dealscout.api.main import create_app
-from dealscout.api.routes import briefs as brief_routes
 from dealscout.briefs.generate import generate_brief
 from dealscout.core.config import Settings
 from dealscout.core.db import get_sessionmaker, utcnow
@@ -111,15 +109,8 @@ def rules_latency(session: Session, settings: Settings, account: Account, n: int
     return times
 
 
-def _app(settings: Settings) -> FastAPI:
-    app = create_app(settings)
-    if not any(getattr(r, "path", "").endswith("/brief") for r in app.routes):
-        app.include_router(brief_routes.router, prefix="/v1")  # until api/main includes it
-    return app
-
-
 def cached_get_rate(settings: Settings, account_id: int, token: str, seconds: float) -> float:
-    config = uvicorn.Config(_app(settings), host="127.0.0.1", port=0, log_level="warning")
+    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=0, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

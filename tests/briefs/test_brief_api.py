@@ -10,11 +10,11 @@ from fastapi.testclient import TestClient
 from lxml import html as lxml_html
 from sqlalchemy.orm import Session
 
+from dealscout.api.main import create_app
 from dealscout.core.config import get_settings
 from dealscout.core.db import utcnow
 from dealscout.ingestion import service as ingestion
 from dealscout.ingestion.models import Signal, SignalAccount
-from tests.fixtures.briefs.app import brief_app
 from tests.fixtures.briefs.world import DemoWorld, build_demo
 from tests.support.factories import create_member, create_workspace, open_session
 
@@ -34,7 +34,7 @@ def api(any_db: str) -> Iterator[tuple[TestClient, Session, DemoWorld]]:
     settings = get_settings()
     session = open_session(settings)
     world = build_demo(session)
-    yield TestClient(brief_app(settings)), session, world
+    yield TestClient(create_app(settings)), session, world
     session.close()
 
 

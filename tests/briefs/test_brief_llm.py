@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dealscout.accounts.models import LlmUsage
+from dealscout.api.main import create_app
 from dealscout.briefs import usage
 from dealscout.briefs.generate import generate_brief
 from dealscout.briefs.schemas import Brief
@@ -20,7 +21,6 @@ from dealscout.core.db import utcnow
 from dealscout.core.llm import LLMUsage
 from dealscout.ingestion.models import Signal
 from tests.fakes.openai_server import FakeOpenAI, Reply
-from tests.fixtures.briefs.app import brief_app
 from tests.fixtures.briefs.world import DemoWorld, build_demo
 from tests.support.factories import open_session
 
@@ -183,7 +183,7 @@ def test_failures_serve_the_rules_brief_over_http(
     fake_openai.script(reply)
     manager = next(m for m in world.members.values() if m.user.role == "manager")
     account = world.accounts["Halvard Freight"]
-    client = TestClient(brief_app(settings))
+    client = TestClient(create_app(settings))
     response = client.get(f"/v1/accounts/{account.id}/brief", headers=manager.headers)
     assert response.status_code == 200
     body = response.json()

@@ -11,9 +11,9 @@ import yaml
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from dealscout.api.main import create_app
 from dealscout.cli.main import app
 from dealscout.core.config import get_settings
-from tests.fixtures.briefs.app import brief_app
 from tests.fixtures.briefs.world import EXAMPLES
 from tests.support.factories import Member, create_member, create_workspace, open_session
 
@@ -31,7 +31,7 @@ def team(any_db: str) -> Iterator[tuple[TestClient, dict[str, Member]]]:
         for role in ("rep", "manager", "admin")
     }
     members["outsider"] = create_member(session, other, "admin@other.test", "admin")
-    yield TestClient(brief_app(settings)), members
+    yield TestClient(create_app(settings)), members
     session.close()
 
 
