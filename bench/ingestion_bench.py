@@ -19,7 +19,8 @@ Stage times come from timing wrappers put around the production functions for th
 * match — loading account refs + ``match_accounts``
 * embed — loading the new signals, MiniLM embedding of the retrieval text, Chroma upsert
 * queue refresh — ``after_ingest`` (queue terms of the touched accounts)
-* store — the rest: ORM inserts/flushes, savepoint, commit, source bookkeeping
+* store — ORM flushes (also autoflush inside other stages' queries) and the rest: savepoint,
+  commit, source bookkeeping, a fetcher per source
 
 "entries/s" of a stage is all entries divided by the time spent in that stage, so the
 stage rates combine harmonically into the end-to-end rate. Full-article pages (the HTML
@@ -295,10 +296,12 @@ class Feed:
     entries: list[Story] = field(default_factory=list)
 
 
-def make_companies(rng: random.Random, count: int) -> list[Company]:
+def make_companies(rng: random.Random, count: int) -> tuple[list[Company], list[Company]]:
+    """``count`` account companies, and the other names as companies that are no account."""
     stems = [a + b for a in _STEMS_A for b in _STEMS_B]
     rng.shuffle(stems)
-    return [Company(f"{s} {rng.choice(_KINDS)}", s, f"{s.lower()}.example") for s in stems[:count]]
+    made = [Company(f"{s} {rng.choice(_KINDS)}", s, f"{s.lower()}.example") for s in stems]
+    return made[:count], made[count:]
 
 
 def _slots(rng: random.Random, co: Company, other: Company, target: str) -> dict[str, Any]:
@@ -553,8 +556,7 @@ def _count(session: Session, query: Any) -> int:
 
 def feeds_run(feeds: int, per: int) -> RunResult:
     rng = random.Random(20261110)
-    companies = make_companies(rng, 200 if feeds >= 100 else 60)
-    outsiders = make_companies(random.Random(7), 300)[200:]
+    companies, outsiders = make_companies(rng, 200 if feeds >= 100 else 60)
     generated = make_feeds(rng, companies, outsiders, feeds, per)
     get_embedder().embed(["warm up the model outside the timing"])
     with bench_home() as settings, LoopbackServer() as server:
