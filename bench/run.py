@@ -22,15 +22,21 @@ def discover(names: list[str]) -> list[str]:
 
 
 def print_table(rows: list[dict]) -> None:
-    header = f"{'benchmark':<14}{'metric':<44}{'value':>14}  {'unit':<10}{'target':<16}"
+    widths = {key: max([len(key)] + [len(str(r.get(key, ""))) for r in rows]) + 2 for key in
+              ("benchmark", "metric", "unit", "target")}  # fmt: skip
+    header = (
+        f"{'benchmark':<{widths['benchmark']}}{'metric':<{widths['metric']}}{'value':>14}  "
+        f"{'unit':<{widths['unit']}}{'target'}"
+    )
     print(header)
     print("-" * len(header))
     for row in rows:
         value = row["value"]
         shown = f"{value:,.2f}" if isinstance(value, float) else str(value)
-        target = row.get("target", "")
-        name, metric, unit = row["benchmark"], row["metric"], row["unit"]
-        print(f"{name:<14}{metric:<44}{shown:>14}  {unit:<10}{target:<16}")
+        print(
+            f"{row['benchmark']:<{widths['benchmark']}}{row['metric']:<{widths['metric']}}"
+            f"{shown:>14}  {row['unit']:<{widths['unit']}}{row.get('target', '')}"
+        )
 
 
 def main() -> int:

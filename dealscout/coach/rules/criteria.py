@@ -11,7 +11,7 @@ from dealscout.coach.rules.cues import CONTRADICTED, MET, RESET, Cue, Hit, cue, 
 from dealscout.coach.rules.dates import specific_days
 from dealscout.coach.rules.metrics import METRIC_CUES
 from dealscout.coach.rules.people import buyer_people, mentions_person
-from dealscout.coach.rules.text import Doc
+from dealscout.coach.rules.text import Doc, paper_step_near
 
 Evidence = str | list[str] | None
 
@@ -79,6 +79,15 @@ def _not_about_price(doc: Doc, start: int, end: int) -> bool:
     return not re.search(lx.PRICE_WORDS, doc.text[unit.start : unit.end], re.I)
 
 
+def _not_paper_step(doc: Doc, start: int, end: int) -> bool:
+    """What legal or procurement requires, or how long it takes, is their process."""
+    return not paper_step_near(doc, start)
+
+
+def _other_step(doc: Doc, start: int, end: int) -> bool:
+    return bool(re.search(lx.OTHER_STEP, doc.text[:start] + doc.text[end:], re.I))
+
+
 def _not_conditional(doc: Doc, start: int, end: int) -> bool:
     unit = doc.unit_at(start)
     return not re.search(lx.CHAMPION_CONDITIONAL, doc.text[unit.start : start], re.I)
@@ -90,12 +99,16 @@ ECONOMIC_BUYER = (
     + cues_of(lx.EB_FIRST_PERSON, check=_buyer_voice)
     + cues_of(lx.EB_POS, lx.EB_NEG)
 )
-PAIN = cues_of(lx.PAIN_POS, lx.PAIN_NEG, lx.PAIN_RESET)
-TIMELINE = cues_of(lx.TIMELINE_POS, reset=lx.TIMELINE_RESET)
-DECISION_CRITERIA = cues_of(lx.DECISION_CRITERIA_POS) + cues_of(
-    lx.NON_STARTER, check=_not_about_price
+PAIN = cues_of(lx.PAIN_POS, lx.PAIN_NEG, lx.PAIN_RESET) + cues_of(
+    lx.PAIN_DURATION, check=_not_paper_step
 )
-DECISION_PROCESS = cues_of(lx.DECISION_PROCESS_POS)
+TIMELINE = cues_of(lx.TIMELINE_POS, reset=lx.TIMELINE_RESET)
+DECISION_CRITERIA = (
+    cues_of(lx.DECISION_CRITERIA_POS)
+    + cues_of(lx.NON_STARTER, check=_not_about_price)
+    + cues_of(lx.REQUIRED, check=_not_paper_step)
+)
+DECISION_PROCESS = cues_of(lx.DECISION_PROCESS_POS) + cues_of(lx.FINAL_SAY, check=_other_step)
 PAPER_PROCESS = cues_of(lx.PAPER_POS)
 CHAMPION = cues_of(lx.CHAMPION_POS, check=_not_conditional) + cues_of(neg=lx.CHAMPION_NEG)
 COMPETITION = cues_of(lx.VENDOR_EVAL + lx.STATUS_QUO_ALT)
@@ -110,11 +123,12 @@ def dated_hits(doc: Doc, required: str | None = None) -> list[Hit]:
     hits: list[Hit] = []
     for unit in doc.units():
         text = doc.text[unit.start : unit.end]
-        if unit.rep_line or text.endswith("?"):
+        booked = re.search(lx.BOOKED, text, re.I)
+        if (unit.rep_line and not booked) or text.endswith("?"):
             continue
         if required and not re.search(required, text, re.I):
             continue
-        if re.search(lx.GOVERNANCE_MEETING, text, re.I):
+        if re.search(lx.GOVERNANCE_MEETING, text, re.I) or re.search(lx.DEPARTURE, text, re.I):
             continue
         for m in specific_days(text):
             pos = unit.start + m.start()
@@ -153,7 +167,31 @@ def judge_champion(doc: Doc) -> Verdict:
         same_line = any(
             h.end <= m.start() and doc.line_at(h.start) is doc.line_at(m.start()) for h in advocates
         )
-        if same_line or _subject(doc, m.start()) in names:
+        own = _first_person(doc, m.start()) and any(_first_person(doc, h.start) for h in advocates)
+        if same_line or own or _subject(doc, m.start()) in names:
+            hits.append(Hit(m.start(), m.end(), CONTRADICTED))
+    return verdict_from(doc, hits)
+
+
+def _first_person(doc: Doc, pos: int) -> bool:
+    """The buyer speaking of themself ("I've accepted a role…"), in their own quoted words."""
+    unit = doc.unit_at(pos)
+    return _buyer_voice(doc, pos, pos) and bool(
+        re.search(r"\b(?:I|I'?ve|I'?m|my)\b", doc.text[unit.start : pos], re.I)
+    )
+
+
+def judge_economic_buyer(doc: Doc) -> Verdict:
+    """Cues, plus a later departure of the person named as the signer ("Paula resigned")."""
+    hits = find_hits(doc, ECONOMIC_BUYER)
+    keys = {p.key for p in buyer_people(doc)}
+    names: set[str] = set()
+    for h in hits:
+        unit = doc.unit_at(h.start)
+        words = (w.lower().strip(",.:'()") for w in doc.text[unit.start : unit.end].split())
+        names |= {w for w in words if w in keys} if h.polarity == MET else set()
+    for m in re.finditer(lx.DEPARTURE, doc.text, re.I):
+        if _subject(doc, m.start()) in names:
             hits.append(Hit(m.start(), m.end(), CONTRADICTED))
     return verdict_from(doc, hits)
 
@@ -182,7 +220,7 @@ def judge_meeting_accepted(doc: Doc) -> Verdict:
 
 JUDGES: dict[str, Callable[[Doc], Verdict]] = {
     "budget": lambda d: judge_cues(d, BUDGET),
-    "economic_buyer": lambda d: judge_cues(d, ECONOMIC_BUYER),
+    "economic_buyer": judge_economic_buyer,
     "pain": lambda d: judge_cues(d, PAIN),
     "timeline": lambda d: judge_cues(d, TIMELINE),
     "metrics": lambda d: judge_cues(d, METRIC_CUES),

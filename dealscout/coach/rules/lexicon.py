@@ -23,6 +23,11 @@ _SENIOR = (
     r"|managing partner|head|executive director|board chair)"
 )
 
+# "the budget they'd earmarked for X, around $80k, was cut in half": a passive cut.
+BUDGET_CUT_PASSIVE = (
+    r"\b(?:budget|earmark\w*|funding|funds)\b[^;\n]{0,60}?\b(?:was|were|has been|had been|got)"
+    r" (?:cut|slashed|halved|frozen|pulled|eliminated)\b"
+)
 BUDGET_POS = (
     rf"(?<!over )(?<!above )(?<!under ){AMOUNT}[^;\n]{{0,50}}?\b(?:budget(?:ed)?|allocated"
     r"|set aside|earmarked|ring-?fenced|is there|available|funded|approved)\b",
@@ -47,9 +52,11 @@ BUDGET_NEG = (
     r"\b(?:budget|spend(?:ing)?|funds?|funding|money|earmark|purchases?|purchasing)\b"
     r"[^;\n]{0,30}?\b(?:frozen|freeze"
     r"|cut|slashed|pulled|eliminated|reallocated|paused|withdrawn)\b",
-    r"\b(?:froze|freeze on|cut|slashed|pulled|paused)\b[^;\n]{0,40}?\b(?:budget|spend(?:ing)?"
+    r"\b(?:froze|freeze on|cut|slashed|pulled(?! \w+ into\b)|paused)\b[^;\n]{0,40}?\b(?:budget"
+    r"|spend(?:ing)?"
     r"|funding)\b",
     r"\bcan'?t (?:afford|justify the spend)\b",
+    BUDGET_CUT_PASSIVE,
 )
 
 _AUTHORITY = (
@@ -57,11 +64,12 @@ _AUTHORITY = (
     r"|final (?:say|call|decision|approval)|economic buyer|budget holder|decision[- ]maker"
     r"|makes the (?:final )?(?:call|decision)|has the final|decides|decide with"
     r"|(?:signed|completed|executed|countersigned) (?:\S+ )?by|signed [\w ]{0,20}? from"
-    r"|depends (?:entirely |only |solely )?on)\b(?! off on (?:our|the) security)"
+    rf"|depends (?:entirely |only |solely )?on (?:their|the|our) {_SENIOR})\b"
+    r"(?! off on (?:our|the) security)"
 )
 EB_POS_PERSON = (
     _AUTHORITY,
-    r"\bEB\b",
+    r"\b(?:EB|DM)\b(?!'d| on| via)",
     r"\b(?:budget|money|spend)\b[^;\n]{0,30}?\bsits (?:with|w/)",
     r"\b(?:owns|holds|controls) the budget\b",
     rf"\b(?:go(?:es)?|has to go|needs to go|must go) (?:to|through) (?:our|the|their|his|her)"
@@ -82,6 +90,7 @@ EB_NEG = (
     r"\b(?:doesn'?t|does not|no longer) (?:actually )?ha(?:ve|s) (?:final )?(?:sign[- ]off"
     r"|signing authority|authority|final say)\b",
     r"\b(?:nobody|no one) (?:here )?(?:can|is able to|has authority to) (?:sign|approve)\b",
+    r"\bno longer (?:the |a )?(?:decision[- ]makers?|signer|approver|economic buyer|EB|DM)\b",
     r"\b(?:CEO|CFO|COO|signer|approver|economic buyer|EB|decision[- ]maker)\b[^\n]{0,60}?"
     r"\b(?:has left|left the company|departed|resigned|retired|is leaving|no longer with)\b",
 )
@@ -92,6 +101,12 @@ STATUS_QUO_FINE = (
     r" (?:once )?let (?:us|me|them) down\b|\bget(?:s)? (?:it|the job) done\b",
     r"\b(?:our|the|their) (?:current|existing|old) (?:\w+ ){0,2}(?:is|are|works?) (?:fine|ok"
     r"|okay|good enough|working|doing the job)\b|\bdoes the job\b|\bworks for (?:us|them)\b",
+    r"\bworks? (?:just )?(?:fine|well|ok|okay) for (?:us|them)\b",
+)
+# An in-house team already solved it: a status-quo alternative.
+STATUS_QUO_INHOUSE = (
+    r"\b(?:our|their) (?:own |internal )?(?:BI|IT|dev|data|eng\w*|analytics|internal|ops)"
+    r" (?:team|folks|group) (?:already )?(?:fixed|solved|built|handles|handled|covers|covered)\b"
 )
 PAIN_POS = (
     r"\b(?:pain(?: point)?|problems?|issues?|nightmare|killing us|killer|drowning|bur(?:ies|ying"
@@ -105,7 +120,6 @@ PAIN_POS = (
     r"\b(?:a mess|messy|rekey\w*|re-?enter\w*|error rates?|tedious|time-?consuming|clunky"
     r"|no visibility|blind spots?|can'?t (?:tell|see|track))\b|\beats? (?:up )?~?\d",
     r"\blost (?!(?:our|the|their|touch|interest)\b)",
-    r"\btakes? (?:~|about |roughly |up to )?\d+(?: business)? (?:days|hours|weeks)\b",
     r"\btakes? (?:me|us|them|her|him) (?:most of|all of|half of|hours|days)\b",
     r"\b(?:closes|runs|comes? back|arrives?|is) late\b|\bdenials?\b|\bno-?shows?\b|\bdefects?\b",
     r"\b(?:customers|members|clients|patients|users|shoppers|buyers) (?:are |keep )?(?:walking"
@@ -115,6 +129,7 @@ PAIN_POS = (
     r"|fax\w*|sticky notes)\b|\bthr(?:ew|own|ow|owing) (?:out|away)\b",
     r"^\s*[-*•]?\s*(?:pain|need|n|problem|challenge)s?\s*(?:\([^)]*\))?\s*:\s*\S",
 )
+PAIN_DURATION = (r"\btakes? (?:~|about |roughly |up to )?\d+(?: business)? (?:days|hours|weeks)\b",)
 PAIN_NEG = (
     r"\b(?:not|isn'?t|aren'?t|wasn'?t) (?:a |an |really a |much of a )?(?:problem|pain)\b",
     r"\b(?:handles?|handled) (?:it|[\w ]{0,30}? for us) (?:fine|well)\b|\bworks? (?:just )?fine\b",
@@ -137,7 +152,7 @@ _EVENT = (
     r"|term starts?|show|expo|trade show|merger closes?|change|changeover|cutover|expir\w+)"
 )
 TIMELINE_POS = (
-    rf"\b{_TL_VERB}\b[^;\n]{{0,25}}?\b(?:by|before|in|on|at|for|target(?:ing|ed)?|ahead of"
+    rf"\b{_TL_VERB}\b[^;\n]{{0,25}}?\b(?:by|before|b4|in|on|at|for|target(?:ing|ed)?|ahead of"
     rf"|no later than)\b[^;\n]{{0,40}}?(?:{_TF}|\b{_EVENT}\b)",
     rf"(?:{_TF})[^;\n]{{0,12}}?\b(?:go-live|go live|launch|deadline|decision)\b",
     rf"\b(?:board|committee|council|cabinet)\b[^;\n]{{0,60}}?\b(?:meets|meeting|hearings?"
@@ -152,6 +167,7 @@ PAIN_RESET = (
     r"\bnot sure (?:\w+ ){0,4}(?:is|are) (?:really |even )?(?:the|a|an|their|our|my)"
     r" (?:problem|issue|pain)\b",
 )
+REQUIRED = (r"\b(?:is )?(?:required|mandatory)\b",)
 # A requirement stated as a deal-breaker; about price it is a price objection instead.
 PRICE_WORDS = r"[$€£]|\b(?:pay|paying|paid|price|pricing|cost|costs|spend|fees?|cheaper)\b"
 NON_STARTER = (r"\bnon-?starter\b",)
@@ -164,7 +180,8 @@ GOVERNANCE_MEETING = (
 DEPARTURE = (
     r"\b(?:been |was |is being |got )?(?:reassigned|transferred|moved to another (?:role|team)"
     r"|handing (?:the project|it|this|the deal|things) (?:off |over )?to|is leaving|has left"
-    r"|resigned|left the company|going on leave|on leave|let go|laid off|moving on)\b"
+    r"|resigned|left the company|going on leave|on leave|let go|laid off|moving on|last day"
+    r"|accepted (?:a|an) (?:new )?(?:role|job|position|offer))\b"
 )
 # The buyer's own voice deciding: "I'll make the decision by…", "I approve anything…".
 EB_FIRST_PERSON = (
@@ -182,7 +199,7 @@ DECISION_CRITERIA_POS = (
     r"\bcan'?t run production\b|\bkey (?:factors?|requirements?)\b",
     r"\b(?:evaluat|judg|scor|select|choos)\w* (?:\w+ )?(?:on|based on)\b|\bunless it can\b",
     r"\bdata\b[^;\n]{0,15}?\b(?:stays?|resides?|remains?|hosted|kept) in (?:the )?(?:US|EU|UK)\b",
-    r"\bwhatever (?:we|they) (?:pick|choose|buy|select)\b|\b(?:is )?(?:required|mandatory)\b",
+    r"\bwhatever (?:we|they) (?:pick|choose|buy|select)\b",
     r"\bwhichever (?:one )?(?:integrates|supports|works)\b|\bplugs? into\b",
 )
 DECISION_PROCESS_POS = (
@@ -191,7 +208,6 @@ DECISION_PROCESS_POS = (
     rf"\b(?:approv\w*|signs?(?: off)?|sign[- ]off|signature|reviews?|tender|RFP|requires?"
     rf"|decision|committee|board)\b[^;\n]{{0,40}}?{THRESHOLD}",
     r"\brecommend(?:s|ation)?\b[^;\n]{0,60}?\b(?:approv\w*|signs?|final)\b",
-    r"\bfinal (?:say|sign[- ]?off|signer|call|approval|decision|signature)\b",
     r"\b(?:steering|buying|management|investment|executive) committee\b|\bpublic tender\b",
     r"\b(?:committee|board|council|cabinet) (?:reviews?|approv\w*|meets|decides|votes?)\b",
     r"\b(?:committee|board|council) approval\b|\bbake-?off\b|\bRFP\b",
@@ -204,13 +220,22 @@ DECISION_PROCESS_POS = (
     r" (?:a |the )?(?:\d+[- ]day )?(?:pilot|trial|poc|proof of concept)\b",
     r"\bdecide with\b|\bdecision (?:will be|is) made by\b|\bgoes to the [\w ]{0,20}board\b",
     r"\b(?:security|it|legal) (?:has|have|needs?) to sign off\b",
+    r"\b(?:once|after) (?:\w+ ){1,2}(?:signs? off|approves?|clears? (?:it|us))\b",
+    r"\b(?:selling|pitching|presenting|taking) (?:this|it) to\b[^;\n]{0,40}?\bwho (?:approves|signs"
+    r"|decides)\b",
     r"^\s*[-*•]?\s*(?:process|decision process|approvals?)\s*:\s*\S",
+)
+# A final say is a step of a process only when the note describes another step before it;
+# a lone signer ("Viktor has final say on tooling") is the economic buyer, not a process.
+FINAL_SAY = (r"\bfinal (?:say|sign[- ]?off|signer|call|approval|decision|signature)\b",)
+OTHER_STEP = (
+    r"\b(?:committee|recommend\w*|review\w*|procurement|legal|weighs? in|board|once|after)\b"
 )
 _PROCUREMENT = r"(?<!Dir\. )(?<!Director of )(?<!Head of )(?<!VP )\bprocurement\b"
 PAPER_POS = (
     r"\b(?:their|our|with|w/|from|to|by) (?:legal|counsel|GC|general counsel|lawyers?)\b",
     rf"\blegal (?:review|team|approval|redlines?)\b|\bredlin\w*|{_PROCUREMENT}"
-    r"(?! (?:manager|mgr|lead|director|officer|specialist))",
+    r"(?! (?:manager|mgr|lead|director|officer|specialist|operations|ops))",
     r"\bsecurity (?:review|questionnaire|assessment)\b|\binfosec\b|\bquestionnaire\b|\bHECVAT\b",
     r"\bvendor (?:security |risk )?(?:review|onboarding|assessment)\b|\bMSA\b|\bDPA\b|\bNDA\b",
     r"\border form\b|\bSOW\b|\be-?sign\w*|\bsignatures?\b|\bcountersign\w*|\bdocusign\b",
@@ -284,6 +309,8 @@ STATUS_QUO_ALT = (
     r"\b(?:their|our|the) (?:current |existing )?manual (?:process|workflow)\b|\bin excel\b",
     r"\b(?:off|on|using|via|with) (?:an? |the |their |our )?(?:excel|whiteboards?|google sheets)\b",
     *STATUS_QUO_FINE,
+    STATUS_QUO_INHOUSE,
+    r"\bgood enough\b",
     r"^\s*[-*•]?\s*(?:comp|competition|competitors?)\s*:\s*(?!none|n/a|tbd|unknown|\?)\S",
 )
 
@@ -300,16 +327,22 @@ NEXT_STEP_STRONG = (
     r"\b(?:will|next|agreed to|booked|scheduled|set for|invite|accepted|going to|tomorrow|could we"
     r"|confirm)\b|'ll\b|\b\d{1,2}(?::\d{2})?\s?(?:am|pm)\b|\b\d{1,2}:\d{2}\b"
 )
-PAST = r"\b(?:sent|signed|called|emailed|met|held|had|did|cancell?ed|happened|presented)\b"
+PAST = (
+    r"\b(?:sent|signed|called|emailed|met|held|had|did|cancell?ed|happened|presented|notes)\b"
+)
 PAST_BEFORE_DATE = r"\b(?:after|since|last|from)\s+$"
 NEXT_STEP_NEG = (
-    r"\b(?:meeting|call|demo|review|session|it|step)\b[^;\n]{0,20}?\bcancell?ed\b"
-    r"|\b(?:\w+ )?cancell?ed (?:the |our )?(?:meeting|call|demo|review|session)\b",
+    r"\b(?:meeting|call|demo|review|session|kickoff|it|step)\b[^;\n]{0,20}?\b(?:cancell?ed"
+    r"|called off|scrapped)\b",
+    r"\bcancel(?:l?ed|l?ing)? (?:[\w/:'’()-]+ ){0,3}?(?:meeting|call|demo|review|session|kickoff"
+    r"|walkthrough|workshop)\b",
     r"\bno new date\b|\bpostponed indefinitely\b|\bwent dark\b|\bnot interested\b",
     r"\bdeclined (?:a |the |our |my )?(?:follow[- ]?up|meeting|call|next step|invite|demo)\b",
     r"\bwon'?t (?:meet|take (?:a|the|another) call)\b|\bdon'?t (?:call|contact) (?:us|me)\b",
     r"\btake (?:me|us) off (?:your|the) (?:list|distribution)\b|\bstop (?:emailing|contacting)\b",
 )
+# The rep's own line still records an agreed meeting when it says it was booked.
+BOOKED = r"\b(?:booked|scheduled|confirmed|accepted|invite sent)\b"
 NEXT_STEP_RESET = (
     r"\bno date yet\b|\bno (?:meeting|call|next step|time) (?:set|booked|scheduled)(?: yet)?\b",
     r"\bno next step\b|\bdate tbd\b",

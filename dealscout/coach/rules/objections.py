@@ -35,7 +35,8 @@ OBJECTION_CUES: dict[str, tuple[str, ...]] = {
         r"|completes|lands)\b|\bcall (?:me |us )?back (?:then|in|after|next)\b",
         r"\bput (?:this|it) on (?:hold|ice|the back burner)\b|\bpostpon\w*",
         r"\bpush(?:ed|ing)? (?:this|it) (?:out|back)\b|\bnot until\b|\buntil at least\b",
-        r"\bnothing (?:new )?(?:moves|can start|happens|starts)\b|\bcan'?t start (?:before"
+        r"\bnothing (?:new )?(?:moves|can start|happens|starts|gets? (?:signed|approved|bought))\b"
+        r"|\b(?:paused|frozen) until\b|\bcan'?t start (?:before"
         r"|until)\b",
         r"\bwhen things calm down\b|\b(?:reach|circle|come) back (?:out )?(?:in|after|next)\b",
         r"\brevisit (?:this |it )?(?:in|after|next)\b|\bwait (?:until|till) (?:next|after|the)\b",
@@ -61,13 +62,14 @@ OBJECTION_CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:happy|satisfied|fine) with (?:our |the )?(?:current |existing )?(?:(?-i:[A-Z])\w+"
         r"|tool|system|vendor|process|setup)\b",
         *lx.STATUS_QUO_FINE,
+        lx.STATUS_QUO_INHOUSE,
     ),
     "authority": (
         r"\b(?:not|isn'?t|is not) (?:really )?(?:my|his|her|their|our) (?:call|decision)\b"
         r"|\bout of my hands\b|\b(?:take|kick|bump|send|run) (?:it|this) upstairs\b",
         r"\b(?:can'?t|cannot|don'?t|doesn'?t|do not|does not) (?:actually )?(?:sign|approve"
         r"|have (?:the )?(?:sign[- ]off|authority|final say|budget authority))\b",
-        r"\b(?:run|check) (?:it|this) (?:by|past|with) (?:my|our|the) (?:boss|manager|CFO|CEO|VP"
+        r"\b(?:run|check) (?:it|this|anything(?: like this)?) (?:by|past|with) (?:my|our|the) (?:boss|manager|CFO|CEO|VP"
         r"|board|director)\b|\babove my (?:pay grade|head)\b",
         r"\bneed to (?:check|talk|run it|run this) (?:with|by) (?:my|our) (?:boss|manager|CFO|CEO"
         r"|VP"
@@ -75,7 +77,7 @@ OBJECTION_CUES: dict[str, tuple[str, ...]] = {
         r"\bneed(?:s)? (?:to get )?(?:approval|sign[- ]off|buy-?in) from (?:my|our) (?:boss"
         r"|manager)",
         r"\bnot sure who (?:signs|approves|decides)\b|\bnot (?:the|a) decision[- ]maker\b",
-        r"\bI'?d have to (?:take|run) (?:it|this) (?:to|by)\b|\b(?:has|have) no say\b",
+        r"\bI'?d have to (?:take|run) (?:it|this|anything(?: like this)?) (?:to|by)\b|\b(?:has|have) no say\b",
         r"\bcan'?t (?:move|do|sign|decide|approve) (?:anything|this|it) without\b",
         r"\bnot the (?:one|person) who (?:buys|signs|decides|approves)\b|\bno (?:say"
         r"|authority) (?:over"
@@ -104,7 +106,9 @@ OBJECTION_CUES: dict[str, tuple[str, ...]] = {
         r"\btoo (?:small|new|young|early)\b|\bunknown vendor\b|\byour size\b"
         r"|\b(?:a|an) \d+-person company\b|\bstartup risk\b",
         r"\bif you (?:get acquired|fold|go under|go out of business)\b|\bescrow\b",
-        r"\b(?:send|share|provide|see)\b[^;\n]{0,40}?\b(?:customer |client )?(?:references|refs)\b",
+        r"\b(?:send|share|provide|see|show)\b[^;\n]{0,40}?\b(?:customer |client |\w+ )?"
+        r"(?:references|refs)\b",
+        r"\b(?:another|a|on a) start-?up\b|\b(?:went|go|goes|gone) (?:out of business|under|bust)\b",
     ),
     "security_compliance": (
         r"\bwon'?t clear (?:you|us)\b|\bsecurity (?:concerns?|risks?|issues?|worries)\b",
@@ -115,6 +119,7 @@ OBJECTION_CUES: dict[str, tuple[str, ...]] = {
         r"\bwon'?t work with (?:our|their)\b|\b(?:doesn'?t|does not|won'?t) integrate\b",
         r"\bintegration (?:effort|concerns?|risk|work|issues?|lift)\b|\bheavy lifting\b",
         r"\bimplementation (?:effort|burden|lift|concerns?)\b|\beng(?:ineering)? (?:lift|effort)\b",
+        r"\bno (?:capacity|bandwidth|time|people) to (?:build|implement|integrate|set up|maintain)\b",
         r"\bIT (?:resources?|bandwidth|capacity)\b|\bno (?:spare )?(?:developers|engineers|devs)\b",
         r"\b(?:don'?t|do not) have (?:an? )?(?:IT|dev|engineering) (?:person|team|staff"
         r"|resources?)",
@@ -143,7 +148,7 @@ OBJECTION_CUES: dict[str, tuple[str, ...]] = {
         r"\bcontract (?:length|term)\b|\b(?:\d+|one|two|three|multi)[- ]year (?:term|commitment"
         r"|contract|lock-?in)\b|\bauto-?renew\w*|\btermination for convenience\b",
         r"\bcancell?able\b|\bpayment terms\b|\bnet[- ]?\d{2,3}\b|\bliability\b|\bindemnif\w+",
-        r"\bpaper on (?:their|our)\b|\btheir MSA\b|\b(?:on|use|sign) their paper\b|\bescalators?\b",
+        r"\bescalators?\b",
         r"\b\d+[- ]month (?:term|contract|commitment)\b|\bmulti-?year\b|\binstead of annual\b",
         r"\b(?:monthly|quarterly) (?:payments?|invoic\w+)\b|\bannual(?:ly)? (?:upfront"
         r"|in advance)\b",
@@ -158,6 +163,7 @@ BUDGET_CUT = (
     r"|purchasing)\b",
     r"\bbudget (?:cut|freeze|frozen|slashed)\b"
     r"|\bcut (?:the |our |their )?(?:[\w'’-]+ ){0,3}budget\b",
+    lx.BUDGET_CUT_PASSIVE,
     r"\b(?:spend|spending|budget|earmark|funding|funds?|purchases?|purchasing)\b[^;\n]{0,25}?"
     r"\b(?:frozen|pulled|cut|halted"
     r"|withdrawn|slashed|paused)\b|\b(?:freeze|pause) on (?:spend|spending)\b",
@@ -193,6 +199,13 @@ _REP_ACTION = re.compile(
     r" (?:refs|over|the|a|him|her|them)\b|told (?:him|her|them)\b|replied\b|accepted\b)",
     re.I,
 )
+# The deal moving again after a hold or freeze.
+_RESUMED = re.compile(
+    r"\bback on\b|\boff hold\b|\bunfr[oe]\w*|\breinstated\b|\bresum(?:ed|es|ing)\b"
+    r"|\b(?:freeze|hold|pause) (?:is |was |has been )?lifted\b|\blifted the (?:freeze|hold|pause)\b"
+    r"|\blet'?s go\b|\bgreen[- ]?lit\b|\bgreen light\b|\bback in (?:the |her |his |their |our )?budget\b",
+    re.I,
+)
 # A line where the buyer accepted the terms ("signed as proposed, no redlines").
 _ACCEPTED_TERMS = re.compile(r"\bas proposed\b|\bno redlines\b|\bstandard terms\b", re.I)
 
@@ -213,16 +226,30 @@ def find_objections(doc: Doc, *, budget_cut: bool = False) -> list[Objection]:
         if category == "price" and budget_cut:
             patterns = patterns + _BUDGET_CUT
         hit = _first_hit(doc, category, patterns)
+        if category == "timing" and hit is not None:
+            hit = _after_resumption(doc, category, patterns, hit)
         if hit is not None:
             found.append(Objection(category, doc.text[hit.start : hit.end].strip()))
     return found
 
 
-def _first_hit(doc: Doc, category: str, patterns: list[re.Pattern[str]]) -> Unit | None:
-    """The earliest unit where the buyer raises the category."""
+def _after_resumption(
+    doc: Doc, category: str, patterns: list[re.Pattern[str]], hit: Unit
+) -> Unit | None:
+    """A hold that was later lifted ("on hold in Aug -> back on 9/2") no longer defers."""
+    resumed = [m.end() for m in _RESUMED.finditer(doc.text) if m.start() >= hit.start]
+    if not resumed:
+        return hit
+    return _first_hit(doc, category, patterns, start=resumed[-1])
+
+
+def _first_hit(
+    doc: Doc, category: str, patterns: list[re.Pattern[str]], start: int = 0
+) -> Unit | None:
+    """The earliest unit (from ``start``) where the buyer raises the category."""
     best: Unit | None = None
     for pattern in _with_compliance(doc, category, patterns):
-        pos = 0
+        pos = start
         while (m := pattern.search(doc.text, pos)) is not None:
             unit = doc.unit_at(m.start())
             if best is not None and unit.start >= best.start:

@@ -25,7 +25,7 @@ _WORD_TITLE = (
     rf"{_SENIOR_TITLE}|dir\.?|manager|mgr\.?|supervisor|engineer|analyst|architect|buyer"
     r"|administrator|coordinator|specialist|officer|chair(?:man|person)?|accountant|lead"
     r"|recruiter|strategist|scientist|planner|associate|consultant|advisor|auditor|BP"
-    r"|procurement|legal|paralegal"
+    r"|procurement|legal|paralegal|broker|agent"
 )
 TITLE = rf"(?:\b{_ACRONYM_TITLE}\b|(?i:\b(?:{_WORD_TITLE})\b))"
 _TITLE_RE = re.compile(TITLE)

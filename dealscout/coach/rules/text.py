@@ -22,7 +22,8 @@ _BOUNDARY = re.compile(
 # A hedge marks the rep's (or a buyer's) belief: it discounts what follows in its unit.
 _HEDGE = re.compile(
     r"\b(?:i (?:still )?(?:think|believe|feel|guess|suspect|assume|hope)|i'?m hoping"
-    r"|i'?m (?:a (?:little|bit) |pretty |fairly |kind of )?(?:worried|nervous|concerned)"
+    r"|i'?m (?:also |a (?:little|bit) |pretty |fairly |kind of |slightly |somewhat |really |very )?"
+    r"(?:worried|nervous|concerned)"
     r"|(?:pretty|fairly|almost) (?:sure|certain)|probably|prob|maybe|perhaps|possibly"
     r"|feels like|seems?(?: like)?|sounds like|my (?:take|guess|gut|sense|read|worry|concern"
     r"|estimate|hunch|assumption|bet)|(?:a|i have a) hunch|hopefully|should be able"
@@ -55,9 +56,13 @@ _SPEAKER_LINE = re.compile(
     r"(?: [A-Z][\w.'’-]*){0,3}(?: \([^)]*\))?\s*:\s",
     re.IGNORECASE,
 )
+# Our side speaking: "Rep:", "Me (note):", or a transcript speaker with a vendor role
+# ("[12:03] Jonah Price (AE):").
+_VENDOR_ROLE = r"(?:[\w ]{0,20} )?(?:AE|SE|SDR|BDR|CSM|AM|rep|account exec\w*|sales \w+|us|ours)"
 _REP_LINE = re.compile(
-    r"^\s*(?:[-*•]\s*)?(?:rep(?: notes?)?|my take|ours|our side|us|me|internal|note to self"
-    r"|(?:my |our )?(?:concerns?|risks?|worr(?:y|ies)))\s*:",
+    r"^\s*(?:\[[\d:]+\]\s*)?(?:[-*•]\s*)?(?:(?:rep(?: notes?)?|my take|ours|our side|us|me"
+    r"|internal|note to self|(?:my |our )?(?:concerns?|risks?|worr(?:y|ies)))(?: \([^)]*\))?"
+    rf"|[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){{0,3}} \({_VENDOR_ROLE}\))\s*:",
     re.IGNORECASE,
 )
 
@@ -172,3 +177,19 @@ def negated_before(doc: Doc, pos: int, words: int = 3) -> bool:
     unit = doc.unit_at(pos)
     window = doc.text[unit.start : pos].split()[-words:]
     return bool(_NEGATOR.search(" ".join(window)))
+
+
+_PAPER_STEP = re.compile(
+    r"\b(?:MSA|DPA|NDA|BAA|SOW|PO|purchase order|legal|contract|procurement|redlines?"
+    r"|questionnaire|pen[- ]?test|security review|signatures?)\b",
+    re.IGNORECASE,
+)
+
+
+def paper_step_near(doc: Doc, pos: int) -> bool:
+    """A paper-step word in the unit at ``pos`` or the one before it on the same line."""
+    unit = doc.unit_at(pos)
+    first = unit.start
+    if first > 0 and doc.line_at(first - 1) is doc.line_at(first):
+        first = doc.unit_at(first - 1).start
+    return bool(_PAPER_STEP.search(doc.text[first : unit.end]))
