@@ -23,6 +23,7 @@ class DealBase(BaseModel):
     close_date: date | None = None
     contacts: list[Contact] = Field(default_factory=list, max_length=100)
     last_buyer_activity: date | None = None
+    proposal_sent_on: date | None = None
 
 
 class DealCreate(DealBase):
@@ -52,6 +53,7 @@ class DealRead(BaseModel):
     owner_id: int | None
     contacts: list[dict[str, Any]]
     last_buyer_activity: date | None
+    proposal_sent_on: date | None
     created_at: datetime
 
 
@@ -100,12 +102,22 @@ class ReviewRead(BaseModel):
     overrides: list[Override] = Field(default_factory=list)
 
 
+class FollowUp(BaseModel):
+    """A follow-up rule of the sales process that has fired for the deal."""
+
+    rule_id: str
+    action: str
+    text: str
+    due: date
+
+
 class DealDetail(BaseModel):
     deal: DealRead
     notes: list[NoteRead]
     criteria: list[CriterionResult]
     missing: list[str]
     overrides: list[Override]
+    follow_ups: list[FollowUp]
 
 
 class DisagreementRow(BaseModel):

@@ -6,6 +6,7 @@ in the same unit of work, so a manager never sees a note without its report.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
@@ -18,9 +19,11 @@ from dealscout.coach.deal_schemas import (
     DealDetail,
     DealRead,
     DealUpdate,
+    FollowUp,
     NoteRead,
     Override,
 )
+from dealscout.coach.followups import follow_up_actions
 from dealscout.coach.models import CoachReportRecord, CriterionOverride, Deal, Note, Review
 from dealscout.coach.process import load_process
 from dealscout.coach.schemas import CoachReport, SignalHint
@@ -229,23 +232,26 @@ def deal_detail(session: Session, user: User, deal_id: int) -> DealDetail:
             state[override.criterion] = state[override.criterion].model_copy(
                 update={"status": override.status, "engine": "rules"}
             )
-    exit_ids = [c for c in _exit_criteria(session, user.workspace_id, deal.stage)]
+    process = load_process(workspace_process_name(session, user.workspace_id))
+    stage = next((s for s in process.stages if s.id == deal.stage), None)
+    exit_ids = list(stage.exit_criteria) if stage else []
     missing = [c for c in exit_ids if c not in state or state[c].status != "met"]
+    actions = follow_up_actions(
+        process,
+        deal.stage,
+        as_of=utcnow().date(),
+        proposal_sent=deal.proposal_sent_on,
+        last_buyer_response=deal.last_buyer_activity,
+        last_buyer_activity=deal.last_buyer_activity,
+    )
     return DealDetail(
         deal=DealRead.model_validate(deal),
         notes=notes,
         criteria=list(state.values()),
         missing=missing,
         overrides=all_overrides,
+        follow_ups=[FollowUp(**asdict(a)) for a in actions],
     )
-
-
-def _exit_criteria(session: Session, workspace_id: int, stage: str) -> list[str]:
-    process = load_process(workspace_process_name(session, workspace_id))
-    for candidate in process.stages:
-        if candidate.id == stage:
-            return list(candidate.exit_criteria)
-    return []
 
 
 def deal_has_notes(session: Session, deal_id: int) -> bool:

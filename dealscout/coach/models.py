@@ -31,6 +31,7 @@ class Deal(Base):
     )
     contacts: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     last_buyer_activity: Mapped[date | None] = mapped_column(Date)
+    proposal_sent_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

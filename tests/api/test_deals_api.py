@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -195,3 +196,21 @@ def test_llm_trouble_never_fails_the_request(
     assert report["engine"] == "rules"
     assert {c["id"]: c["status"] for c in report["criteria"]}["budget"] == "contradicted"
     assert len(fake_openai.requests) == 1
+
+
+def test_follow_up_rules_fire_from_the_deal_dates(world: dict) -> None:
+    client, rep = world["client"], world["members"]["rep"]
+    today = date.today()
+    quiet = _deal(
+        world,
+        stage="propose",
+        proposal_sent_on=str(today - timedelta(days=16)),
+        last_buyer_activity=str(today - timedelta(days=40)),
+    )
+    actions = {
+        f["action"]
+        for f in client.get(f"/v1/deals/{quiet}", headers=rep.headers).json()["follow_ups"]
+    }
+    assert actions == {"follow_up_task", "re_engagement", "archive_suggestion"}
+    fresh = _deal(world, stage="qualify", last_buyer_activity=str(today))
+    assert client.get(f"/v1/deals/{fresh}", headers=rep.headers).json()["follow_ups"] == []

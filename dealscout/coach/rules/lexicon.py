@@ -327,9 +327,7 @@ NEXT_STEP_STRONG = (
     r"\b(?:will|next|agreed to|booked|scheduled|set for|invite|accepted|going to|tomorrow|could we"
     r"|confirm)\b|'ll\b|\b\d{1,2}(?::\d{2})?\s?(?:am|pm)\b|\b\d{1,2}:\d{2}\b"
 )
-PAST = (
-    r"\b(?:sent|signed|called|emailed|met|held|had|did|cancell?ed|happened|presented|notes)\b"
-)
+PAST = r"\b(?:sent|signed|called|emailed|met|held|had|did|cancell?ed|happened|presented|notes)\b"
 PAST_BEFORE_DATE = r"\b(?:after|since|last|from)\s+$"
 NEXT_STEP_NEG = (
     r"\b(?:meeting|call|demo|review|session|kickoff|it|step)\b[^;\n]{0,20}?\b(?:cancell?ed"

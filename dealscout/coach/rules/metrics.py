@@ -27,7 +27,8 @@ _IMPACT = re.compile(
 )
 # Words around a number that make it commercial rather than a measure of the problem.
 _COMMERCIAL = re.compile(
-    r"\b(?:off|discount\w*|cut|budget\w*|escalat\w*|price\w*|pricing|(?<!late )fees?|liability|quote"
+    r"\b(?:off|discount\w*|cut|budget\w*|escalat\w*|price\w*|pricing|(?<!late )fees?|liability"
+    r"|quote"
     r"|proposal|contract|per (?:agent|seat|user|license)|set aside|allocated|approv\w*"
     r"|over|above|threshold|my estimate|estimate[sd]? (?:it|that)|cheaper|pricier|more expensive"
     r"|uplift|increases?|payment terms|max|costs? more)\b",

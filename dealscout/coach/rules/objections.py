@@ -69,15 +69,16 @@ OBJECTION_CUES: dict[str, tuple[str, ...]] = {
         r"|\bout of my hands\b|\b(?:take|kick|bump|send|run) (?:it|this) upstairs\b",
         r"\b(?:can'?t|cannot|don'?t|doesn'?t|do not|does not) (?:actually )?(?:sign|approve"
         r"|have (?:the )?(?:sign[- ]off|authority|final say|budget authority))\b",
-        r"\b(?:run|check) (?:it|this|anything(?: like this)?) (?:by|past|with) (?:my|our|the) (?:boss|manager|CFO|CEO|VP"
-        r"|board|director)\b|\babove my (?:pay grade|head)\b",
+        r"\b(?:run|check) (?:it|this|anything(?: like this)?) (?:by|past|with) (?:my|our|the)"
+        r" (?:boss|manager|CFO|CEO|VP|board|director)\b|\babove my (?:pay grade|head)\b",
         r"\bneed to (?:check|talk|run it|run this) (?:with|by) (?:my|our) (?:boss|manager|CFO|CEO"
         r"|VP"
         r"|director|partners?|board)\b",
         r"\bneed(?:s)? (?:to get )?(?:approval|sign[- ]off|buy-?in) from (?:my|our) (?:boss"
         r"|manager)",
         r"\bnot sure who (?:signs|approves|decides)\b|\bnot (?:the|a) decision[- ]maker\b",
-        r"\bI'?d have to (?:take|run) (?:it|this|anything(?: like this)?) (?:to|by)\b|\b(?:has|have) no say\b",
+        r"\bI'?d have to (?:take|run) (?:it|this|anything(?: like this)?) (?:to|by)\b"
+        r"|\b(?:has|have) no say\b",
         r"\bcan'?t (?:move|do|sign|decide|approve) (?:anything|this|it) without\b",
         r"\bnot the (?:one|person) who (?:buys|signs|decides|approves)\b|\bno (?:say"
         r"|authority) (?:over"
@@ -108,7 +109,8 @@ OBJECTION_CUES: dict[str, tuple[str, ...]] = {
         r"\bif you (?:get acquired|fold|go under|go out of business)\b|\bescrow\b",
         r"\b(?:send|share|provide|see|show)\b[^;\n]{0,40}?\b(?:customer |client |\w+ )?"
         r"(?:references|refs)\b",
-        r"\b(?:another|a|on a) start-?up\b|\b(?:went|go|goes|gone) (?:out of business|under|bust)\b",
+        r"\b(?:another|a|on a) start-?up\b"
+        r"|\b(?:went|go|goes|gone) (?:out of business|under|bust)\b",
     ),
     "security_compliance": (
         r"\bwon'?t clear (?:you|us)\b|\bsecurity (?:concerns?|risks?|issues?|worries)\b",
@@ -119,7 +121,8 @@ OBJECTION_CUES: dict[str, tuple[str, ...]] = {
         r"\bwon'?t work with (?:our|their)\b|\b(?:doesn'?t|does not|won'?t) integrate\b",
         r"\bintegration (?:effort|concerns?|risk|work|issues?|lift)\b|\bheavy lifting\b",
         r"\bimplementation (?:effort|burden|lift|concerns?)\b|\beng(?:ineering)? (?:lift|effort)\b",
-        r"\bno (?:capacity|bandwidth|time|people) to (?:build|implement|integrate|set up|maintain)\b",
+        r"\bno (?:capacity|bandwidth|time|people) to (?:build|implement|integrate|set up"
+        r"|maintain)\b",
         r"\bIT (?:resources?|bandwidth|capacity)\b|\bno (?:spare )?(?:developers|engineers|devs)\b",
         r"\b(?:don'?t|do not) have (?:an? )?(?:IT|dev|engineering) (?:person|team|staff"
         r"|resources?)",
@@ -202,8 +205,9 @@ _REP_ACTION = re.compile(
 # The deal moving again after a hold or freeze.
 _RESUMED = re.compile(
     r"\bback on\b|\boff hold\b|\bunfr[oe]\w*|\breinstated\b|\bresum(?:ed|es|ing)\b"
-    r"|\b(?:freeze|hold|pause) (?:is |was |has been )?lifted\b|\blifted the (?:freeze|hold|pause)\b"
-    r"|\blet'?s go\b|\bgreen[- ]?lit\b|\bgreen light\b|\bback in (?:the |her |his |their |our )?budget\b",
+    r"|\b(?:freeze|hold|pause) (?:is |was |has been )?lifted\b"
+    r"|\blifted the (?:freeze|hold|pause)\b|\blet'?s go\b|\bgreen[- ]?lit\b|\bgreen light\b"
+    r"|\bback in (?:the |her |his |their |our )?budget\b",
     re.I,
 )
 # A line where the buyer accepted the terms ("signed as proposed, no redlines").
