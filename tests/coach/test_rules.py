@@ -168,3 +168,88 @@ def test_an_organisation_is_not_a_stakeholder(default_process) -> None:
     report = judge(default_process, notes)
     people = report.criterion("stakeholders")
     assert people is not None and people.status == "missing"
+
+
+@pytest.mark.parametrize(
+    ("notes", "cid", "expected"),
+    [
+        # the latest word wins: reversals of budget, signer, meeting and champion
+        (
+            "Kai Moss (VP Eng): we had $30k for tooling, but finance clawed it back.",
+            "budget",
+            "contradicted",
+        ),
+        (
+            "- EB: Nia Obi (CFO) signs\n- 2/3 -> Nia resigned, no replacement yet",
+            "economic_buyer",
+            "contradicted",
+        ),
+        (
+            "Per Beth Kim (Controller), Tom Rye is no longer the decision maker.",
+            "economic_buyer",
+            "contradicted",
+        ),
+        (
+            "Demo booked Wed 6/4 at 10am w/ Ivy Chen. 6/3: Ivy cancelled the 6/4 demo.",
+            "next_step",
+            "contradicted",
+        ),
+        (
+            "Ben Aker (Dir IT): 'I've been selling this to our CIO myself.'\n"
+            "Ben, 5/2: 'Heads-up, I've accepted a role elsewhere - my last day is the 9th.'",
+            "champion",
+            "contradicted",
+        ),
+        ("Mark Ellis (CFO): the team has learned to live with it.", "pain", "contradicted"),
+        # shorthand and transcript grammar
+        ("DM: Ada Lin (VP Ops), final sign-off is hers", "economic_buyer", "met"),
+        ("- wants it live b4 the May 4 audit", "timeline", "met"),
+        ("Me: confirmed call Tue 5/20 2pm w/ Oscar Lind.", "next_step", "met"),
+        ("Notes from onsite at Kestrel, 9/9. Met Hana Voss.", "next_step", "missing"),
+        # paper steps are not pain, criteria or metrics; a lone signer is not a process
+        (
+            "Lia Ruiz (IT Lead): we need a pen test before anything is signed.",
+            "paper_process",
+            "met",
+        ),
+        ("Legal redlines our MSA; that usually takes 3 weeks.", "pain", "missing"),
+        ("Their MSA + SOC 2 report required b4 PO.", "decision_criteria", "missing"),
+        ("Our CTO, Viktor Hale, has final say on tooling.", "decision_process", "missing"),
+    ],
+)
+def test_reversals_shorthand_and_steps(
+    default_process, notes: str, cid: str, expected: str
+) -> None:
+    assert status(judge(default_process, notes), cid) == expected
+
+
+@pytest.mark.parametrize(
+    ("notes", "absent"),
+    [
+        (
+            "[09:02] Lee Park (AE): I'm slightly worried about their SOC 2 review.",
+            "security_compliance",
+        ),
+        ("- rep is worried about SOC 2; hasn't come up", "security_compliance"),
+        ("- paper: their MSA, ~3 wks through legal", "contract_terms"),
+        ("- on hold in May (freeze) -> back on as of 6/2, $40k approved", "timing"),
+    ],
+)
+def test_rep_voice_steps_and_lifted_holds_are_not_objections(
+    default_process, notes: str, absent: str
+) -> None:
+    assert absent not in {o.category for o in judge(default_process, notes).objections}
+
+
+@pytest.mark.parametrize(
+    ("notes", "category"),
+    [
+        ("Dana Ray (Planner): I'd have to run anything like this by my boss.", "authority"),
+        ("Elif Demir (Eng Mgr): my team has no capacity to build connectors.", "integration"),
+        ("Keiko Mori: 'our BI team fixed most of that last quarter.'", "status_quo"),
+        ("Hannah Voss: 'not keen on betting on another startup.'", "trust_risk"),
+        ("Deb Cole (Dir AP): 'nothing new gets signed until the reforecast.'", "timing"),
+    ],
+)
+def test_more_indirect_buyer_objections(default_process, notes: str, category: str) -> None:
+    assert category in {o.category for o in judge(default_process, notes).objections}

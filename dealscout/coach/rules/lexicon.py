@@ -25,8 +25,14 @@ _SENIOR = (
 
 # "the budget they'd earmarked for X, around $80k, was cut in half": a passive cut.
 BUDGET_CUT_PASSIVE = (
-    r"\b(?:budget|earmark\w*|funding|funds)\b[^;\n]{0,60}?\b(?:was|were|has been|had been|got)"
-    r" (?:cut|slashed|halved|frozen|pulled|eliminated)\b"
+    rf"(?:\b(?:budget|earmark\w*|funding|funds)\b|{AMOUNT})[^;\n]{{0,60}}?\b(?:was|were|has been"
+    r"|had been|got) (?:cut|slashed|halved|frozen|pulled|eliminated|reallocated|redirected)\b"
+)
+# The money is gone: "finance clawed it back", "budget's gone for this year".
+BUDGET_GONE = (
+    r"\bclaw(?:ed|ing)? (?:it |them |the \w+ )?back\b|\b(?:budget|money|funding|funds)(?:'s| is"
+    r"| has| have)? (?:gone|evaporated|dried up|disappeared)\b"
+    r"|\b(?:redirected|reallocated|diverted) (?:it|the (?:budget|money|funds?|funding))\b"
 )
 BUDGET_POS = (
     rf"(?<!over )(?<!above )(?<!under ){AMOUNT}[^;\n]{{0,50}}?\b(?:budget(?:ed)?|allocated"
@@ -57,13 +63,14 @@ BUDGET_NEG = (
     r"|funding)\b",
     r"\bcan'?t (?:afford|justify the spend)\b",
     BUDGET_CUT_PASSIVE,
+    BUDGET_GONE,
 )
 
 _AUTHORITY = (
     r"\b(?:signs?|signer|signature|sign[- ]off|signs off|signing authority|approv(?:es|e|al|ed)"
     r"|final (?:say|call|decision|approval)|economic buyer|budget holder|decision[- ]maker"
     r"|makes the (?:final )?(?:call|decision)|has the final|decides|decide with"
-    r"|(?:signed|completed|executed|countersigned) (?:\S+ )?by|signed [\w ]{0,20}? from"
+    r"|(?:signed|completed|executed|countersigned) (?:\S+ )?by|signed (?:\w+ ){0,3}?from"
     rf"|depends (?:entirely |only |solely )?on (?:their|the|our) {_SENIOR})\b"
     r"(?! off on (?:our|the) security)"
 )
@@ -71,7 +78,7 @@ EB_POS_PERSON = (
     _AUTHORITY,
     r"\b(?:EB|DM)\b(?!'d| on| via)",
     r"\b(?:budget|money|spend)\b[^;\n]{0,30}?\bsits (?:with|w/)",
-    r"\b(?:owns|holds|controls) the budget\b",
+    r"\b(?:owns|holds|controls) the budget\b|\bdecision (?:now )?(?:sits|rests|lies) with\b",
     rf"\b(?:go(?:es)?|has to go|needs to go|must go) (?:to|through) (?:our|the|their|his|her)"
     rf" (?:[\w&]+ ){{0,2}}?{_SENIOR}\b",
     r"\bthe only (?:one|person) who can (?:sign|approve|decide|restart|unfreeze|release)\b",
@@ -130,11 +137,17 @@ PAIN_POS = (
     r"^\s*[-*•]?\s*(?:pain|need|n|problem|challenge)s?\s*(?:\([^)]*\))?\s*:\s*\S",
 )
 PAIN_DURATION = (r"\btakes? (?:~|about |roughly |up to )?\d+(?: business)? (?:days|hours|weeks)\b",)
+NOT_A_BIG_DEAL = (
+    r"\bnot (?:a |that )?(?:big|huge|major|real) (?:deal|issue|problem)\b"
+    r"|\bnot losing (?:any )?sleep\b|\blearned to live with it\b"
+    r"|\bnot worth the (?:disruption|effort|hassle|change|switch)\b"
+)
 PAIN_NEG = (
     r"\b(?:not|isn'?t|aren'?t|wasn'?t) (?:a |an |really a |much of a )?(?:problem|pain)\b",
     r"\b(?:handles?|handled) (?:it|[\w ]{0,30}? for us) (?:fine|well)\b|\bworks? (?:just )?fine\b",
     r"\b(?:isn'?t|aren'?t|not) (?:underwater|drowning|struggling|overwhelmed)\b",
     r"\bno (?:real )?(?:pain|problems?)\b",
+    NOT_A_BIG_DEAL,
     *STATUS_QUO_FINE,
     r"\b(?:we'?re|we are|i'?m|they'?re) (?:satisfied|happy|fine) with (?:it|them|our|the current"
     r"|what we have)\b",
@@ -243,7 +256,7 @@ PAPER_POS = (
     r"paperwork\b|\bdata processing agreement\b|\bpublic tender\b",
     r"\brequisition\b|\bRFP\b|\bpurchase order\b|\bPO\b|\bcontract review\b",
     r"\b(?:security|it|legal) (?:has|have|needs?) to sign off\b",
-    r"\b(?:on|use) their paper\b|\bBAA\b|\b(?:HIPAA|compliance|privacy|vendor risk|risk)"
+    r"\b(?:on|use) their paper\b|\bBAA\b|\bpen[- ]?test\w*|\b(?:HIPAA|compliance|privacy|vendor risk|risk)"
     r" (?:review|team|assessment)\b",
 )
 
@@ -264,6 +277,7 @@ CHAMPION_POS = (
     r"\bkeep(?:ing|s)? (?:it|this|things) moving\b|\b(?:pinging|nudging|chasing) (?:\w+ ){1,3}"
     r"(?:daily|every day|to (?:finish|sign|approve|move))\b",
     r"\b(?:sent|forwarded|shared|circulated)\b[^;\n]{0,40}?\b(?:himself|herself|themselves)\b",
+    r"\btold (?:him|her|them|the \w+) (?:we|they) should (?:do|buy|go with|sign|move on)\b",
     r"\brecommend(?:s|ed|ing)? (?:we|us|it|you)\b|\binternal (?:advocate|sponsor)\b",
     r"\b(?:told|telling|briefed|convinced|urged) (?:the|their|our) (?:board|cabinet|exec\w*"
     r"|leadership|committee|management|ceo|cfo|coo)\b",
@@ -327,7 +341,10 @@ NEXT_STEP_STRONG = (
     r"\b(?:will|next|agreed to|booked|scheduled|set for|invite|accepted|going to|tomorrow|could we"
     r"|confirm)\b|'ll\b|\b\d{1,2}(?::\d{2})?\s?(?:am|pm)\b|\b\d{1,2}:\d{2}\b"
 )
-PAST = r"\b(?:sent|signed|called|emailed|met|held|had|did|cancell?ed|happened|presented|notes)\b"
+PAST = (
+    r"\b(?:sent|signed|called|emailed|met|held|had|did|cancell?ed|postponed|happened|presented"
+    r"|notes)\b"
+)
 PAST_BEFORE_DATE = r"\b(?:after|since|last|from)\s+$"
 NEXT_STEP_NEG = (
     r"\b(?:meeting|call|demo|review|session|kickoff|it|step)\b[^;\n]{0,20}?\b(?:cancell?ed"
@@ -351,7 +368,7 @@ STAKEHOLDERS_NEG = (
     r"\b(?:deal|everything|all)\b[^;\n]{0,20}?\b(?:depends|hinges|rests) (?:entirely |only "
     r"|solely )?"
     r"on (?:one person|\w+ alone|him|her|(?:their|the|our) (?:CEO|CFO|COO|owner|founder"
-    r"|president)\b)",
+    r"|president)\b|(?-i:[A-Z][a-z]+)\b)",
     r"\beverything (?:goes|go|has to go|must go|to go) through (?:him|her|me|\w+)\b",
     r"\b(?:single|only|sole) (?:point of )?contact\b|\bnot contact anyone else\b",
     r"\bone-person show\b|\bno one else (?:is )?involved\b",

@@ -97,6 +97,7 @@ OBJECTION_CUES: dict[str, tuple[str, ...]] = {
         r"|much|any) value\b",
         r"\b(?:don'?t|do not) (?:think )?(?:we )?(?:really )?need (?:this|it|a|an|another)\b",
         r"\b(?:don'?t|do not) see (?:why|the point|the need)\b",
+        lx.NOT_A_BIG_DEAL,
     ),
     "trust_risk": (
         r"\btried (?:something|this|it|one|a tool|a similar)\b[^;\n]{0,60}?\b(?:fail\w*|died"
@@ -138,6 +139,8 @@ OBJECTION_CUES: dict[str, tuple[str, ...]] = {
         r"|setup|set-up|connector|implementation|rollout|migration|project)\b",
         r"\b(?:implementation|integration|set-?up|rollout|migration) (?:sounds|looks|seems|is|will"
         r" be|would be) (?:\w+ )?(?:heavy|hard|painful|complex|complicated|daunting|a lot)\b",
+        r"\b(?:don'?t|do not) have anyone to (?:run|build|implement|manage|maintain|support)\b"
+        r"|\b(?:looks|sounds|seems) like a lot of work\b",
         r"\b(?:we'?ve got|we have|there'?s|we got) (?:nobody|no one|no-one)\b|\bno one to"
         r" (?:build|implement|set|run|maintain)\b",
         r"\b(?:sync|integration|migration|implementation|set-?up|rollout|rostering)\b[^;\n]{0,30}?"
@@ -167,6 +170,7 @@ BUDGET_CUT = (
     r"\bbudget (?:cut|freeze|frozen|slashed)\b"
     r"|\bcut (?:the |our |their )?(?:[\w'’-]+ ){0,3}budget\b",
     lx.BUDGET_CUT_PASSIVE,
+    lx.BUDGET_GONE,
     r"\b(?:spend|spending|budget|earmark|funding|funds?|purchases?|purchasing)\b[^;\n]{0,25}?"
     r"\b(?:frozen|pulled|cut|halted"
     r"|withdrawn|slashed|paused)\b|\b(?:freeze|pause) on (?:spend|spending)\b",

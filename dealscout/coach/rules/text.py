@@ -27,7 +27,8 @@ _HEDGE = re.compile(
     r"|(?:pretty|fairly|almost) (?:sure|certain)|probably|prob|maybe|perhaps|possibly"
     r"|feels like|seems?(?: like)?|sounds like|my (?:take|guess|gut|sense|read|worry|concern"
     r"|estimate|hunch|assumption|bet)|(?:a|i have a) hunch|hopefully|should be able"
-    r"|guessing|assuming|could be)\b",
+    r"|guessing|assuming|could be|rep (?:is |was )?(?:worried|nervous|concerned|thinks|feels"
+    r"|suspects|assumes))\b",
     re.IGNORECASE,
 )
 # A terse note that drops the "I": "think Ken likes us", "guess they have budget".
