@@ -16,8 +16,16 @@ from dealscout.cli import (  # noqa: F401  (register commands)
     serve,
 )
 from dealscout.cli.app import app
+from dealscout.cli.context import open_store
 
 __all__ = ["app", "run"]
+
+
+@app.callback()
+def create_store_on_first_use() -> None:
+    """Every command works on a store that exists: create and migrate it on first use."""
+    with open_store():
+        pass
 
 
 def run() -> None:

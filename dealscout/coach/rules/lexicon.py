@@ -256,8 +256,8 @@ PAPER_POS = (
     r"paperwork\b|\bdata processing agreement\b|\bpublic tender\b",
     r"\brequisition\b|\bRFP\b|\bpurchase order\b|\bPO\b|\bcontract review\b",
     r"\b(?:security|it|legal) (?:has|have|needs?) to sign off\b",
-    r"\b(?:on|use) their paper\b|\bBAA\b|\bpen[- ]?test\w*|\b(?:HIPAA|compliance|privacy|vendor risk|risk)"
-    r" (?:review|team|assessment)\b",
+    r"\b(?:on|use) their paper\b|\bBAA\b|\bpen[- ]?test\w*",
+    r"\b(?:HIPAA|compliance|privacy|vendor risk|risk) (?:review|team|assessment)\b",
 )
 
 CHAMPION_POS = (
