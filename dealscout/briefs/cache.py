@@ -20,12 +20,12 @@ from sqlalchemy.orm import Session
 from dealscout.accounts.models import Account, Workspace
 from dealscout.briefs.models import BriefCache
 from dealscout.briefs.schemas import Brief
-from dealscout.coach.models import CoachReportRecord, Deal
+from dealscout.coach.models import CoachReportRecord, CriterionOverride, Deal, Review
 from dealscout.core.config import Settings
 from dealscout.ingestion.models import Signal, SignalAccount
 from dealscout.ingestion.queries import account_signals_query
 
-BRIEF_VERSION = "1"  # bump when the brief's shape or the engines' rules change
+BRIEF_VERSION = "2"  # bump when the brief's shape or the engines' rules change
 MAX_AGE = timedelta(days=7)
 FALLBACK_RETRY = timedelta(hours=1)
 
@@ -48,6 +48,13 @@ def fingerprint(session: Session, settings: Settings, account: Account) -> str:
         .join(Deal, Deal.id == CoachReportRecord.deal_id)
         .where(Deal.account_id == account.id)
     )
+    override = session.scalar(
+        select(func.max(CriterionOverride.id))
+        .join(Review, Review.id == CriterionOverride.review_id)
+        .join(CoachReportRecord, CoachReportRecord.id == Review.report_id)
+        .join(Deal, Deal.id == CoachReportRecord.deal_id)
+        .where(Deal.account_id == account.id)
+    )
     workspace = session.get(Workspace, account.workspace_id)
     parts = {
         "version": BRIEF_VERSION,
@@ -55,6 +62,7 @@ def fingerprint(session: Session, settings: Settings, account: Account) -> str:
         "signals": [int(v) for v in signals],
         "deals": [[d.id, d.stage, d.updated_at.isoformat()] for d in deals],
         "report": report,
+        "override": override,
         "profile": workspace.profile if workspace else {},
         "engine": f"llm:{settings.llm_model}" if settings.llm_enabled else "rules",
     }

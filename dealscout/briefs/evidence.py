@@ -14,11 +14,9 @@ from dealscout.accounts.schemas import AccountRead
 from dealscout.briefs.profile import get_profile
 from dealscout.briefs.rank import SignalView, profile_stems
 from dealscout.briefs.schemas import WorkspaceProfile
-from dealscout.coach.deals import workspace_process_name
+from dealscout.coach.deals import criteria_state, stage_exit_criteria
 from dealscout.coach.models import CoachReportRecord, Deal
-from dealscout.coach.process import load_process
 from dealscout.coach.schemas import CoachReport
-from dealscout.coach.service import accumulate_criteria
 from dealscout.ingestion.injection import find_injection
 from dealscout.ingestion.models import Signal
 from dealscout.ingestion.queries import account_signals_query
@@ -120,22 +118,17 @@ def open_deal(session: Session, account_id: int) -> DealView | None:
     ).all()
     if not records:
         return base
-    reports = [CoachReport.model_validate(record.report) for record in records]
-    state = accumulate_criteria(reports)
+    latest = CoachReport.model_validate(records[-1].report)
+    state = criteria_state(session, records)
     exit_criteria = stage_exit_criteria(session, deal.workspace_id, deal.stage)
     return replace(
         base,
-        verdict=reports[-1].verdict,
+        verdict=latest.verdict,
         coached_at=records[-1].created_at,
         missing=[c for c in exit_criteria if c not in state or state[c].status != "met"],
-        risks=[risk.text for risk in reports[-1].risks],
+        risks=[risk.text for risk in latest.risks],
         questions={c.id: list(c.questions) for c in state.values()},
     )
-
-
-def stage_exit_criteria(session: Session, workspace_id: int, stage: str) -> list[str]:
-    process = load_process(workspace_process_name(session, workspace_id))
-    return next((list(s.exit_criteria) for s in process.stages if s.id == stage), [])
 
 
 def gather(session: Session, account: Account, as_of: datetime) -> BriefInput:

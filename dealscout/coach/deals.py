@@ -6,6 +6,7 @@ in the same unit of work, so a manager never sees a note without its report.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -26,7 +27,7 @@ from dealscout.coach.deal_schemas import (
 from dealscout.coach.followups import follow_up_actions
 from dealscout.coach.models import CoachReportRecord, CriterionOverride, Deal, Note, Review
 from dealscout.coach.process import load_process
-from dealscout.coach.schemas import CoachReport, SignalHint
+from dealscout.coach.schemas import CoachReport, CriterionResult, SignalHint
 from dealscout.coach.service import accumulate_criteria, coach_note
 from dealscout.core.db import utcnow
 from dealscout.core.errors import BadInput, NotFound
@@ -195,9 +196,30 @@ def _overrides(session: Session, report_ids: list[int]) -> dict[int, list[Overri
     return found
 
 
+def stage_exit_criteria(session: Session, workspace_id: int, stage: str) -> list[str]:
+    process = load_process(workspace_process_name(session, workspace_id))
+    return next((list(s.exit_criteria) for s in process.stages if s.id == stage), [])
+
+
+def criteria_state(
+    session: Session, records: Sequence[CoachReportRecord]
+) -> dict[str, CriterionResult]:
+    """The criteria over a deal's coached notes, oldest first (the latest word wins), with
+    the managers' overrides applied on top."""
+    state = accumulate_criteria(CoachReport.model_validate(r.report) for r in records)
+    overrides = _overrides(session, [r.id for r in records])
+    for record in records:
+        for override in overrides.get(record.id, []):
+            if override.criterion in state:
+                state[override.criterion] = state[override.criterion].model_copy(
+                    update={"status": override.status}
+                )
+    return state
+
+
 def deal_detail(session: Session, user: User, deal_id: int) -> DealDetail:
-    """The deal, its notes with their reports, and the criteria state over all notes, with
-    the manager's overrides applied (the latest word wins)."""
+    """The deal, its notes with their reports, the criteria state over all notes with the
+    manager's overrides applied, and the follow-up rules that have fired."""
     from dealscout.coach.reviews import review_read
 
     deal = get_deal(session, user, deal_id)
@@ -207,11 +229,9 @@ def deal_detail(session: Session, user: User, deal_id: int) -> DealDetail:
         .where(Note.deal_id == deal.id)
         .order_by(Note.created_at, Note.id)
     ).all()
-    overrides = _overrides(session, [record.id for _, record in pairs])
-    notes, reports = [], []
+    records = [record for _, record in pairs]
+    notes = []
     for note, record in pairs:
-        report = CoachReport.model_validate(record.report)
-        reports.append(report)
         review = session.scalar(select(Review).where(Review.report_id == record.id))
         notes.append(
             NoteRead(
@@ -221,21 +241,15 @@ def deal_detail(session: Session, user: User, deal_id: int) -> DealDetail:
                 author_id=note.author_id,
                 created_at=note.created_at,
                 report_id=record.id,
-                report=report,
+                report=CoachReport.model_validate(record.report),
                 review=review_read(session, review) if review else None,
             )
         )
-    all_overrides = [o for record in [r for _, r in pairs] for o in overrides.get(record.id, [])]
-    state = accumulate_criteria(reports)
-    for override in all_overrides:
-        if override.criterion in state:
-            state[override.criterion] = state[override.criterion].model_copy(
-                update={"status": override.status, "engine": "rules"}
-            )
-    process = load_process(workspace_process_name(session, user.workspace_id))
-    stage = next((s for s in process.stages if s.id == deal.stage), None)
-    exit_ids = list(stage.exit_criteria) if stage else []
+    overrides = _overrides(session, [r.id for r in records])
+    state = criteria_state(session, records)
+    exit_ids = stage_exit_criteria(session, user.workspace_id, deal.stage)
     missing = [c for c in exit_ids if c not in state or state[c].status != "met"]
+    process = load_process(workspace_process_name(session, user.workspace_id))
     actions = follow_up_actions(
         process,
         deal.stage,
@@ -249,7 +263,7 @@ def deal_detail(session: Session, user: User, deal_id: int) -> DealDetail:
         notes=notes,
         criteria=list(state.values()),
         missing=missing,
-        overrides=all_overrides,
+        overrides=[o for r in records for o in overrides.get(r.id, [])],
         follow_ups=[FollowUp(**asdict(a)) for a in actions],
     )
 

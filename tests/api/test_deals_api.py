@@ -214,3 +214,21 @@ def test_follow_up_rules_fire_from_the_deal_dates(world: dict) -> None:
     assert actions == {"follow_up_task", "re_engagement", "archive_suggestion"}
     fresh = _deal(world, stage="qualify", last_buyer_activity=str(today))
     assert client.get(f"/v1/deals/{fresh}", headers=rep.headers).json()["follow_ups"] == []
+
+
+def test_a_manager_override_reaches_the_brief(world: dict) -> None:
+    client, rep, manager = world["client"], world["members"]["rep"], world["members"]["manager"]
+    deal_id = _deal(world, stage="qualify")
+    client.post(f"/v1/deals/{deal_id}/notes", json={"text": GOOD_NOTE}, headers=rep.headers)
+    brief_url = f"/v1/accounts/{world['account'].id}/brief"
+
+    def missing_line() -> str:
+        sections = client.get(brief_url, headers=rep.headers).json()["sections"]
+        items = next(s["items"] for s in sections if s["title"] == "Open deal")
+        return next(i["text"] for i in items if i["text"].startswith("Missing exit criteria"))
+
+    assert "budget" not in missing_line()
+    review_id = client.get("/v1/reviews", headers=manager.headers).json()[0]["id"]
+    body = {"status": "needs_work", "overrides": [{"criterion": "budget", "status": "missing"}]}
+    client.post(f"/v1/reviews/{review_id}", json=body, headers=manager.headers)
+    assert "budget" in missing_line()
