@@ -6,7 +6,6 @@ import typer
 import uvicorn
 
 from dealscout.cli.app import app
-from dealscout.cli.context import open_store
 from dealscout.cli.output import fail
 from dealscout.core.config import get_settings
 from dealscout.core.lock import StoreLock
@@ -28,8 +27,6 @@ def serve(
     from dealscout.workers.embedded import EmbeddedWorker
 
     settings = get_settings()
-    with open_store():
-        pass
     lock = StoreLock(settings)
     lock.acquire()
     worker = None
@@ -58,8 +55,6 @@ def worker(
         fail(
             "set CELERY_BROKER_URL to run separate workers; `dealscout serve` runs the embedded one"
         )
-    with open_store():
-        pass
     celery = configure_celery(settings)
     celery.worker_main(
         [

@@ -36,10 +36,9 @@ def signals_by_id(session: Session, ids: Sequence[int]) -> list[Signal]:
     return list(session.scalars(select(Signal).where(Signal.id.in_(list(ids))).order_by(Signal.id)))
 
 
-def after_ingest(session: Session, settings: Settings, account_ids: Sequence[int]) -> None:
-    """Refresh what depends on an account's signals (the queue scores; briefs key off the
-    signals themselves and regenerate on their next read)."""
-    del settings
+def after_ingest(session: Session, account_ids: Sequence[int]) -> None:
+    """Refresh what depends on an account's signals at once: its queue scores. (Briefs key
+    off the signals themselves; the worker regenerates them ahead of the next read.)"""
     refresh_accounts(session, account_ids)
 
 
@@ -49,7 +48,7 @@ def follow_up(session: Session, settings: Settings, report: IngestReport) -> Non
     vectors.embed_signals(
         session, vector_store(settings), signals_by_id(session, report.new_signal_ids)
     )
-    after_ingest(session, settings, report.account_ids)
+    after_ingest(session, report.account_ids)
 
 
 def fetch_and_follow_up(session: Session, settings: Settings, source: Source) -> IngestReport:

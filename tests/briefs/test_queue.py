@@ -118,7 +118,7 @@ def test_a_new_signal_updates_one_row_and_matches_a_full_recompute(
     ).encode()
     report = ingestion.ingest_bytes(session, source, feed, "application/rss+xml", None)
     assert report.new == 1 and report.account_ids == [orchard.id]
-    followups.after_ingest(session, get_settings(), report.account_ids)
+    followups.after_ingest(session, report.account_ids)
     after = dict(
         session.execute(select(AccountScore.account_id, AccountScore.computed_at)).tuples().all()
     )
