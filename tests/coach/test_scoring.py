@@ -68,9 +68,30 @@ def test_holdout_labeled_notes_meet_acceptance_thresholds() -> None:
 @pytest.mark.xfail(
     strict=False,
     reason="never tuned on; at first scoring met F1 0.83, objection F1 0.77, "
-    "contradicted recall 0/2 - below the bar, kept as an honest generalization gauge",
+    "contradicted recall 0/2; after round 2 met F1 0.85, objection F1 0.87, contradicted "
+    "recall 1/2 - below the bar, kept as an honest generalization gauge",
 )
 def test_final_untuned_notes_meet_acceptance_thresholds() -> None:
     score = _score(FIXTURES / "coach_final.jsonl")
     assert score.rows >= 10
+    _assert_thresholds(score)
+
+
+def test_round2_labeled_notes_meet_acceptance_thresholds() -> None:
+    """16 notes in new styles (shorthand, transcripts, threads, logs), labeled before the
+    engine ran on them, then used for tuning (at first: met F1 0.72, contradicted recall
+    0.60, objection F1 0.69)."""
+    score = _score(FIXTURES / "coach_round2.jsonl")
+    assert score.rows >= 16
+    _assert_thresholds(score)
+
+
+@pytest.mark.xfail(
+    strict=False,
+    reason="never tuned on; after round 2 met F1 0.84, contradicted recall 1/4, objection "
+    "F1 0.59 - below the bar, kept as an honest generalization gauge",
+)
+def test_round2_final_untuned_notes_meet_acceptance_thresholds() -> None:
+    score = _score(FIXTURES / "coach_round2_final.jsonl")
+    assert score.rows >= 8
     _assert_thresholds(score)

@@ -184,15 +184,21 @@ def _first_person(doc: Doc, pos: int) -> bool:
 def judge_economic_buyer(doc: Doc) -> Verdict:
     """Cues, plus a later departure of the person named as the signer ("Paula resigned")."""
     hits = find_hits(doc, ECONOMIC_BUYER)
-    keys = {p.key for p in buyer_people(doc)}
-    names: set[str] = set()
-    for h in hits:
-        unit = doc.unit_at(h.start)
-        words = (w.lower().strip(",.:'()") for w in doc.text[unit.start : unit.end].split())
-        names |= {w for w in words if w in keys} if h.polarity == MET else set()
-    for m in re.finditer(lx.DEPARTURE, doc.text, re.I):
-        if _subject(doc, m.start()) in names:
-            hits.append(Hit(m.start(), m.end(), CONTRADICTED))
+    departures = list(re.finditer(lx.DEPARTURE, doc.text, re.I))
+    if departures:
+        keys = {p.key for p in buyer_people(doc)}
+        signers = (doc.unit_at(h.start) for h in hits if h.polarity == MET)
+        names = {
+            word
+            for unit in signers
+            for w in doc.text[unit.start : unit.end].split()
+            if (word := w.lower().strip(",.:'()")) in keys
+        }
+        hits += [
+            Hit(m.start(), m.end(), CONTRADICTED)
+            for m in departures
+            if _subject(doc, m.start()) in names
+        ]
     return verdict_from(doc, hits)
 
 

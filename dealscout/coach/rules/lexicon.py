@@ -25,7 +25,7 @@ _SENIOR = (
 
 # "the budget they'd earmarked for X, around $80k, was cut in half": a passive cut.
 BUDGET_CUT_PASSIVE = (
-    rf"(?:\b(?:budget|earmark\w*|funding|funds)\b|{AMOUNT})[^;\n]{{0,60}}?\b(?:was|were|has been"
+    r"(?:\b(?:budget|earmark\w*|funding|funds)\b|[$€£]\s?\d)[^;\n]{0,60}?\b(?:was|were|has been"
     r"|had been|got) (?:cut|slashed|halved|frozen|pulled|eliminated|reallocated|redirected)\b"
 )
 # The money is gone: "finance clawed it back", "budget's gone for this year".
