@@ -4,24 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from dealscout.briefs.labels import type_label
 from dealscout.briefs.scoring import DealContext
 from dealscout.ingestion.models import Signal
-
-TYPE_LABELS = {
-    "funding": "Funding",
-    "executive_hire": "New executive",
-    "executive_departure": "Executive departure",
-    "layoffs": "Layoffs",
-    "acquisition": "M&A",
-    "partnership": "Partnership",
-    "product_launch": "Product launch",
-    "expansion": "Expansion",
-    "hiring": "Hiring",
-    "earnings": "Earnings",
-    "strategic_initiative": "Strategic initiative",
-    "risk_event": "Risk event",
-    "other": "News",
-}
 
 
 def _headline(signal: Signal) -> str:
@@ -29,7 +14,7 @@ def _headline(signal: Signal) -> str:
 
 
 def signal_reason(signal: Signal) -> str:
-    label = TYPE_LABELS.get(signal.type, "News")
+    label = type_label(signal.type)
     where = ", ".join(p for p in (signal.source_name, f"{signal.published_at:%Y-%m-%d}") if p)
     return f"{label}: {_headline(signal)} ({where})."
 

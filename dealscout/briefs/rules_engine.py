@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from dealscout.briefs.evidence import BriefInput
+from dealscout.briefs.labels import type_label
 from dealscout.briefs.rank import SignalView, age_text, ranked
 from dealscout.briefs.schemas import SECTION_TITLES, BriefItem, BriefSection, Persona, SectionId
 from dealscout.ingestion.facts import department_of
@@ -27,21 +28,6 @@ MAX_DEAL_QUESTIONS = 2
 MAX_PER_TIMELINE_GROUP = 4
 MAX_PEOPLE = 8
 
-TYPE_LABELS = {
-    "funding": "Funding",
-    "executive_hire": "Executive hire",
-    "executive_departure": "Executive departure",
-    "layoffs": "Layoffs",
-    "acquisition": "Acquisition",
-    "partnership": "Partnership",
-    "product_launch": "Product launch",
-    "expansion": "Expansion",
-    "hiring": "Hiring",
-    "earnings": "Earnings",
-    "strategic_initiative": "Strategic initiative",
-    "risk_event": "Risk event",
-    "other": "Other news",
-}
 ANGLES = {
     "funding": "fresh capital funds growth plans, and the processes that have to scale with them",
     "executive_hire": "a new leader sets priorities in the first months and often revisits tools",
@@ -166,7 +152,7 @@ def icp_fit(data: BriefInput) -> str | None:
 def why_now(data: BriefInput) -> BriefSection:
     items = [
         BriefItem(
-            text=f"{TYPE_LABELS.get(s.type, s.type)}: {s.title} ({cite(s, data)})",
+            text=f"{type_label(s.type)}: {s.title} ({cite(s, data)})",
             citations=[s.id],
         )
         for s in trusted_top(data)[:MAX_WHY_NOW]
@@ -187,7 +173,7 @@ def timeline(data: BriefInput) -> BriefSection:
             for s in shown
         )
         more = f"; and {len(signals) - len(shown)} more" if len(signals) > len(shown) else ""
-        label = f"{TYPE_LABELS.get(type_, type_)} ({len(signals)})"
+        label = f"{type_label(type_)} ({len(signals)})"
         items.append(BriefItem(text=f"{label}: {entries}{more}", citations=[s.id for s in shown]))
     return section("timeline", items, f"no signals in the last {WINDOW_DAYS} days")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -10,7 +9,7 @@ from typing import Any
 import typer
 
 from dealscout.cli.app import app, eval_app
-from dealscout.cli.output import emit_json, fail, progress
+from dealscout.cli.output import emit_json, fail, jsonl_object, progress
 from dealscout.core.errors import BadInput, Refused
 from dealscout.ingestion.classify import Classification, classify
 from dealscout.ingestion.fetch import load_local
@@ -33,12 +32,9 @@ def _classify_file(path: str) -> Classification:
 
 def _classify_line(line: str) -> dict[str, Any]:
     """One JSONL request → one result line; problems become ``{"id", "error"}``."""
-    try:
-        row = json.loads(line)
-    except json.JSONDecodeError as exc:
-        return {"id": None, "error": f"not JSON: {exc.msg}"}
-    if not isinstance(row, dict):
-        return {"id": None, "error": "expected a JSON object"}
+    row, problem = jsonl_object(line)
+    if row is None:
+        return {"id": None, "error": problem}
     row_id = row.get("id")
     text, title, url = row.get("text"), row.get("title") or "", row.get("url")
     if not isinstance(text, str) or not text.strip():

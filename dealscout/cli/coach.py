@@ -11,7 +11,7 @@ import typer
 
 from dealscout.cli.app import app, eval_app, process_app
 from dealscout.cli.context import open_store
-from dealscout.cli.output import emit_json, fail
+from dealscout.cli.output import emit_json, fail, jsonl_object
 from dealscout.coach.lint import lint_process
 from dealscout.coach.process import SalesProcess, load_process, shipped_processes
 from dealscout.coach.schemas import CoachReport
@@ -122,12 +122,9 @@ def _coach_jsonl(path: Path, proc: SalesProcess, gateway: LLMGateway | None, as_
 
 def _coach_line(line: str, proc: SalesProcess, gateway: LLMGateway | None) -> dict[str, Any]:
     """One JSONL request → one report line; a bad line becomes ``{"id", "error"}``."""
-    try:
-        row = json.loads(line)
-    except json.JSONDecodeError as exc:
-        return {"id": None, "error": f"not JSON: {exc.msg}"}
-    if not isinstance(row, dict):
-        return {"id": None, "error": "not a JSON object"}
+    row, problem = jsonl_object(line)
+    if row is None:
+        return {"id": None, "error": problem}
     row_id = row.get("id")
     notes, stage = row.get("notes"), row.get("stage")
     if not isinstance(notes, str) or not isinstance(stage, str):

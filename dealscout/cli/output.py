@@ -33,3 +33,15 @@ def progress(message: str) -> None:
     """Progress for long runs goes to stderr so stdout stays machine-readable."""
     sys.stderr.write(message + "\n")
     sys.stderr.flush()
+
+
+def jsonl_object(line: str) -> tuple[dict[str, Any] | None, str]:
+    """One JSONL request line → ``(row, "")``, or ``(None, reason)`` when it is not a JSON
+    object (the caller answers ``{"id": None, "error": reason}`` and the run goes on)."""
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return None, f"not JSON: {exc.msg}"
+    if not isinstance(row, dict):
+        return None, "expected a JSON object"
+    return row, ""
