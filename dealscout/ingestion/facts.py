@@ -148,7 +148,11 @@ def _counterpart(title: str, text: str) -> Facts:
 _DEPARTMENTS = [
     ("legal", r"legal|counsel|attorney|paralegal|lawyer|compliance"),
     ("hr", r"recruit\w*|talent|people (?:ops|operations|partner)|human resources|\bhr\b|payroll"),
-    ("finance", r"financ\w*|accountant|accounting|controller|fp&a|treasury|\baudit\w*|tax\b|cfo"),
+    (
+        "finance",
+        r"financ\w*|accountant|accounting|accounts (?:payable|receivable)|payroll|billing"
+        r"|controller|fp&a|treasury|\baudit\w*|tax\b|cfo",
+    ),
     ("marketing", r"marketing|brand|content|seo|growth|communications|\bpr\b|cmo"),
     ("data", r"\bdata\b|analytics|machine learning|\bml\b|\bai\b|\bbi\b|statistic\w*"),
     ("support", r"support|customer success|customer service|help ?desk|customer experience"),

@@ -133,3 +133,8 @@ def test_types_without_extractor_give_empty_facts() -> None:
 )
 def test_department_of(title: str, dept: str) -> None:
     assert department_of(title) == dept
+
+
+def test_accounts_payable_roles_are_finance() -> None:
+    assert department_of("Accounts Payable Team Lead") == "finance"
+    assert department_of("Billing Analyst") == "finance"
