@@ -80,6 +80,8 @@ RAW_CUES: dict[str, list[tuple[str, float]]] = {
             3.0,
         ),
         (r"\b" + EXEC_TITLE + r"\b" + _S + r"{0,40}\b(?:appointed|named|hired|elected)\b", 2.5),
+        # "names Jane Roe chief operating officer": the person, then the title, no "as"
+        (r"\b(?:names|named|appoints|taps)\s+(?:[A-Z][\w.'-]*\s+){1,4}" + EXEC_TITLE + r"\b", 3.0),
         (r"\bnew (?:president|ceo|cfo|cto|coo|chief|head of|chair)", 2.5),
         (r"\bjoin(?:s|ed)? (?:its |the )?board(?: of directors)?\b", 2.5),
         (r"\b(?:succeeds?|succeeding|will succeed|replaces?|replacing)\b", 1.0),

@@ -91,3 +91,8 @@ def test_untitled_text_uses_first_sentence_as_headline() -> None:
 def test_deterministic() -> None:
     args = ("Acme raises $5M seed", "Led by Foundry Ventures.")
     assert classify(*args) == classify(*args)
+
+
+def test_names_person_title_without_as_is_an_executive_hire() -> None:
+    result = classify("Lumenfield Health names Dr. Aaron Feld Chief Operating Officer", "")
+    assert result.type == "executive_hire"
