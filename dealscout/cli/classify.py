@@ -24,7 +24,10 @@ def _classify_file(path: str) -> Classification:
     document = parse_document(
         data, content_type=content_type, url=None, fetched_at=datetime.now(UTC)
     )
-    item = next((i for i in document.items if i.reject_reason is None), None)
+    readable = (
+        i for i in document.items if i.reject_reason is None and (i.title or i.text or i.summary)
+    )
+    item = next(readable, None)
     if item is None:
         raise Refused(f"{path}: no readable item in the document")
     return classify(item.title, item.text or item.summary, item.url)

@@ -76,3 +76,10 @@ def test_eval_classify_rejects_bad_file(tmp_path: Path) -> None:
     path.write_text('{"id": 1, "type": "funding", "text": "x"}\n{oops\n')
     result = runner.invoke(app, ["eval", "classify", str(path)])
     assert result.exit_code == 2 and "bad.jsonl:2" in result.stderr
+
+
+def test_an_empty_document_is_bad_input(tmp_path: Path) -> None:
+    path = tmp_path / "empty.txt"
+    path.write_text("  \n\n")
+    result = runner.invoke(app, ["classify", "--file", str(path), "--json"])
+    assert result.exit_code == 2 and result.stdout == ""
