@@ -65,18 +65,6 @@ def test_holdout_labeled_notes_meet_acceptance_thresholds() -> None:
     _assert_thresholds(score)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="never tuned on; at first scoring met F1 0.83, objection F1 0.77, "
-    "contradicted recall 0/2; after round 2 met F1 0.85, objection F1 0.87, contradicted "
-    "recall 1/2 - below the bar, kept as an honest generalization gauge",
-)
-def test_final_untuned_notes_meet_acceptance_thresholds() -> None:
-    score = _score(FIXTURES / "coach_final.jsonl")
-    assert score.rows >= 10
-    _assert_thresholds(score)
-
-
 def test_round2_labeled_notes_meet_acceptance_thresholds() -> None:
     """16 notes in new styles (shorthand, transcripts, threads, logs), labeled before the
     engine ran on them, then used for tuning (at first: met F1 0.72, contradicted recall
@@ -86,12 +74,17 @@ def test_round2_labeled_notes_meet_acceptance_thresholds() -> None:
     _assert_thresholds(score)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="never tuned on; after round 2 met F1 0.84, contradicted recall 1/4, objection "
-    "F1 0.59 - below the bar, kept as an honest generalization gauge",
-)
-def test_round2_final_untuned_notes_meet_acceptance_thresholds() -> None:
-    score = _score(FIXTURES / "coach_round2_final.jsonl")
-    assert score.rows >= 8
-    _assert_thresholds(score)
+def test_untuned_notes_hold_the_measured_generalization_floor() -> None:
+    """18 notes labeled before the engine ran on them and never used for tuning: the honest
+    estimate for unseen notes. They are BELOW the acceptance bar (measured: met F1 0.85,
+    contradicted recall 2/6, objection F1 0.75); this guards the level reached against
+    regressions. Raise the floors as the rules improve; never tune on these files."""
+    rows = load_rows(FIXTURES / "coach_final.jsonl") + load_rows(
+        FIXTURES / "coach_round2_final.jsonl"
+    )
+    score = score_rows(rows, lambda r: coach_note(r["notes"], r["stage"]))
+    assert score.rows == 18
+    assert score.met.micro().f1 >= 0.84, score.text()
+    assert score.contradicted.micro().recall >= 0.33, score.text()
+    assert score.objections.micro().f1 >= 0.74, score.text()
+    assert score.evidence_ok, score.bad_evidence
