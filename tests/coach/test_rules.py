@@ -253,3 +253,72 @@ def test_rep_voice_steps_and_lifted_holds_are_not_objections(
 )
 def test_more_indirect_buyer_objections(default_process, notes: str, category: str) -> None:
     assert category in {o.category for o in judge(default_process, notes).objections}
+
+
+@pytest.mark.parametrize(
+    ("notes", "cid", "expected"),
+    [
+        (
+            "Intro was booked for Thu 3/6 but she cancelled it on Thu 3/6.",
+            "next_step",
+            "contradicted",
+        ),
+        ("Demo with Rob Tue 4/8 2pm - cancelled by Rob, no new date.", "next_step", "contradicted"),
+        ("Jade on call 7/2: loves it.", "next_step", "missing"),
+        ("Pat cancelled the Thu 5/2 call, rescheduled to Mon 5/6.", "next_step", "met"),
+        (
+            "- Ruth Abernathy (AVP Claims) has been championing it with the SVP\n"
+            "Ruth said she's moving to the Boston office next month.",
+            "champion",
+            "contradicted",
+        ),
+        (
+            "onboarding w/ ops mgr Caleb Frost + harbormaster Dee Wong + Liz Tran",
+            "stakeholders",
+            "met",
+        ),
+        (
+            "Dr. Lena Okafor (Asst Supt, Operations), Mike Ruiz (Coordinator), CFO Paul Graves.",
+            "stakeholders",
+            "met",
+        ),
+        (
+            "she said money comes out of the HR tech line, CHRO Dana Whitley owns it",
+            "economic_buyer",
+            "met",
+        ),
+        ("- must-haves (Nora): e-signature on intake, conflict check", "paper_process", "missing"),
+        ("- must-haves (Nora): e-signature on intake, conflict check", "economic_buyer", "missing"),
+        ("slip reservations double-booked ~10x a month last season", "metrics", "met"),
+        ("Abe: I need my partners to sign off first", "decision_process", "met"),
+    ],
+)
+def test_round3_kinds(default_process, notes: str, cid: str, expected: str) -> None:
+    assert status(judge(default_process, notes), cid) == expected
+
+
+@pytest.mark.parametrize(
+    ("notes", "present", "absent"),
+    [
+        ('Hannah: "we can\'t sign multi-year commitments"', "contract_terms", "authority"),
+        (
+            "she said anything over a few grand has to go to the board, so she can't promise"
+            " anything.",
+            "authority",
+            None,
+        ),
+        ('"too much going on this month."', "timing", "price"),
+        ('Jade: budget got cut, "nothing new until January."', "timing", None),
+        ('Kyle: "$72k is more than we\'ll pay"', "price", None),
+        ("Paulo said Monday's demo went fine.", None, "competitor"),
+        ('"we\'re happy with how our spreadsheets handle rebates today"', "status_quo", None),
+    ],
+)
+def test_round3_objection_kinds(
+    default_process, notes: str, present: str | None, absent: str | None
+) -> None:
+    found = {o.category for o in judge(default_process, notes).objections}
+    if present:
+        assert present in found
+    if absent:
+        assert absent not in found

@@ -74,17 +74,28 @@ def test_round2_labeled_notes_meet_acceptance_thresholds() -> None:
     _assert_thresholds(score)
 
 
+def test_round3_labeled_notes_meet_acceptance_thresholds() -> None:
+    """18 notes imitating the dev set, labeled before the engine ran on them. t01-t12 were
+    then used for tuning (at first: met F1 0.875, contradicted recall 0.40, objection F1
+    0.76); t13-t18 were never tuned on (met F1 0.80, contradicted recall 1/1, objection F1
+    0.83 both before and after). The whole file meets the bar."""
+    score = _score(FIXTURES / "coach_round3.jsonl")
+    assert score.rows == 18
+    _assert_thresholds(score)
+
+
 def test_untuned_notes_hold_the_measured_generalization_floor() -> None:
     """18 notes labeled before the engine ran on them and never used for tuning: the honest
     estimate for unseen notes. They are BELOW the acceptance bar (measured: met F1 0.85,
-    contradicted recall 2/6, objection F1 0.75); this guards the level reached against
-    regressions. Raise the floors as the rules improve; never tune on these files."""
+    contradicted recall 2/6, objection F1 0.75; after round 3: 0.867, 2/6, 0.789); this
+    guards the level reached against regressions. Raise the floors as the rules improve;
+    never tune on these files."""
     rows = load_rows(FIXTURES / "coach_final.jsonl") + load_rows(
         FIXTURES / "coach_round2_final.jsonl"
     )
     score = score_rows(rows, lambda r: coach_note(r["notes"], r["stage"]))
     assert score.rows == 18
-    assert score.met.micro().f1 >= 0.84, score.text()
+    assert score.met.micro().f1 >= 0.86, score.text()
     assert score.contradicted.micro().recall >= 0.33, score.text()
-    assert score.objections.micro().f1 >= 0.74, score.text()
+    assert score.objections.micro().f1 >= 0.78, score.text()
     assert score.evidence_ok, score.bad_evidence

@@ -84,6 +84,11 @@ def _not_paper_step(doc: Doc, start: int, end: int) -> bool:
     return not paper_step_near(doc, start)
 
 
+def _not_requirement_line(doc: Doc, start: int, end: int) -> bool:
+    """E-signature in a list of must-haves is a product feature, not a paper step."""
+    return not re.search(lx.REQUIREMENT_LINE, doc.line_at(start).text, re.I)
+
+
 def _other_step(doc: Doc, start: int, end: int) -> bool:
     return bool(re.search(lx.OTHER_STEP, doc.text[:start] + doc.text[end:], re.I))
 
@@ -109,7 +114,7 @@ DECISION_CRITERIA = (
     + cues_of(lx.REQUIRED, check=_not_paper_step)
 )
 DECISION_PROCESS = cues_of(lx.DECISION_PROCESS_POS) + cues_of(lx.FINAL_SAY, check=_other_step)
-PAPER_PROCESS = cues_of(lx.PAPER_POS)
+PAPER_PROCESS = cues_of(lx.PAPER_POS) + cues_of(lx.PAPER_SIGN, check=_not_requirement_line)
 CHAMPION = cues_of(lx.CHAMPION_POS, check=_not_conditional) + cues_of(neg=lx.CHAMPION_NEG)
 COMPETITION = cues_of(lx.VENDOR_EVAL + lx.STATUS_QUO_ALT)
 MEETING_ACCEPTED = cues_of(lx.MEETING_ACCEPTED_POS, lx.MEETING_ACCEPTED_NEG)
@@ -130,14 +135,30 @@ def dated_hits(doc: Doc, required: str | None = None) -> list[Hit]:
             continue
         if re.search(lx.GOVERNANCE_MEETING, text, re.I) or re.search(lx.DEPARTURE, text, re.I):
             continue
+        after = _after_reschedule(text)
         for m in specific_days(text):
+            if m.start() < after:
+                continue
             pos = unit.start + m.start()
-            if unit.hedged(pos) or _past_reference(text, m.start()):
+            if unit.hedged(pos) or _past_reference(text, m.start()) or _header_date(text, m.end()):
                 continue
             if re.search(lx.NEXT_STEP_CUE, text, re.I):
                 hits.append(Hit(unit.start, unit.end, MET))
                 break
     return hits
+
+
+def _after_reschedule(text: str) -> int:
+    """Where dates may count in a unit: none of a cancelled meeting's, only a new one's."""
+    if not re.search(lx.CANCELLED, text, re.I):
+        return 0
+    moved = list(re.finditer(lx.RESCHEDULED, text, re.I))
+    return moved[-1].end() if moved else len(text) + 1
+
+
+def _header_date(text: str, date_end: int) -> bool:
+    """A dated log header ("call w/ Jade 7/2: ...") records a meeting that already happened."""
+    return bool(re.match(r"\s*:\s", text[date_end:]))
 
 
 def _past_reference(text: str, date_pos: int) -> bool:

@@ -15,7 +15,8 @@ AMOUNT = (
     rf"|\b\d[\d,.]*\s?(?:k|m|million|thousand)?\s?(?:{_CUR}|dollars|euros|pounds)\b)"
 )
 THRESHOLD = (
-    rf"(?:\b(?:over|above|under|below|up to|exceeding|more than|less than)\s?|[><]\s?){AMOUNT}"
+    rf"(?:\b(?:over|above|under|below|up to|exceeding|more than|less than)\s?|[><]\s?)(?:{AMOUNT}"
+    r"|\b(?:a few|a couple(?: of)?) (?:grand|thousand)\b|\b(?:five|six|seven) figures\b)"
 )
 _TF = TIMEFRAME.pattern
 _SENIOR = (
@@ -67,7 +68,8 @@ BUDGET_NEG = (
 )
 
 _AUTHORITY = (
-    r"\b(?:signs?|signer|signature|sign[- ]off|signs off|signing authority|approv(?:es|e|al|ed)"
+    r"(?<!e-)\b(?:signs?|signer|signature|sign[- ]off|signs off|signing authority"
+    r"|approv(?:es|e|al|ed)"
     r"|final (?:say|call|decision|approval)|economic buyer|budget holder|decision[- ]maker"
     r"|makes the (?:final )?(?:call|decision)|has the final|decides|decide with"
     r"|(?:signed|completed|executed|countersigned) (?:\S+ )?by|signed (?:\w+ ){0,3}?from"
@@ -78,6 +80,7 @@ EB_POS_PERSON = (
     _AUTHORITY,
     r"\b(?:EB|DM)\b(?!'d| on| via)",
     r"\b(?:budget|money|spend)\b[^;\n]{0,30}?\bsits (?:with|w/)",
+    r"\b(?:budget|money|spend|funding)\b[^;\n]{0,50}?\b(?:owns|holds|controls) (?:it|that)\b",
     r"\b(?:owns|holds|controls) the budget\b|\bdecision (?:now )?(?:sits|rests|lies) with\b",
     rf"\b(?:go(?:es)?|has to go|needs to go|must go) (?:to|through) (?:our|the|their|his|her)"
     rf" (?:[\w&]+ ){{0,2}}?{_SENIOR}\b",
@@ -124,7 +127,8 @@ PAIN_POS = (
     r"|throw(?:ing)? away|spoil\w*|inefficien\w*|chasing|recalls?|costs? (?:them|us)|duplicates?"
     r"|after the fact|fraud|leakage|overpa\w+|penalt\w+|fines|outages?)\b",
     r"\bspends? (?:about |~|roughly |over |up to )?\d+ (?:minutes|mins?|hours|hrs|days)\b",
-    r"\b(?:a mess|messy|rekey\w*|re-?enter\w*|error rates?|tedious|time-?consuming|clunky"
+    r"\b(?:a mess|messy|re-?key\w*|re-?enter\w*|double-?book\w*|error rates?|tedious"
+    r"|time-?consuming|clunky"
     r"|no visibility|blind spots?|can'?t (?:tell|see|track))\b|\beats? (?:up )?~?\d",
     r"\blost (?!(?:our|the|their|touch|interest)\b)",
     r"\btakes? (?:me|us|them|her|him) (?:most of|all of|half of|hours|days)\b",
@@ -136,7 +140,9 @@ PAIN_POS = (
     r"|fax\w*|sticky notes)\b|\bthr(?:ew|own|ow|owing) (?:out|away)\b",
     r"^\s*[-*•]?\s*(?:pain|need|n|problem|challenge)s?\s*(?:\([^)]*\))?\s*:\s*\S",
 )
-PAIN_DURATION = (r"\btakes? (?:~|about |roughly |up to )?\d+(?: business)? (?:days|hours|weeks)\b",)
+PAIN_DURATION = (
+    r"\btakes? (?:~|about |roughly |up to )?\d+(?: business)? (?:days|hours|hrs|weeks|wks)\b",
+)
 NOT_A_BIG_DEAL = (
     r"\bnot (?:a |that )?(?:big|huge|major|real) (?:deal|issue|problem)\b"
     r"|\bnot losing (?:any )?sleep\b|\blearned to live with it\b"
@@ -150,7 +156,7 @@ PAIN_NEG = (
     NOT_A_BIG_DEAL,
     *STATUS_QUO_FINE,
     r"\b(?:we'?re|we are|i'?m|they'?re) (?:satisfied|happy|fine) with (?:it|them|our|the current"
-    r"|what we have)\b",
+    r"|what we have|how (?:our|we|the)|the way)\b",
 )
 
 _TL_VERB = (
@@ -194,6 +200,9 @@ DEPARTURE = (
     r"\b(?:been |was |is being |got )?(?:reassigned|transferred|moved to another (?:role|team)"
     r"|handing (?:the project|it|this|the deal|things) (?:off |over )?to|is leaving|has left"
     r"|resigned|left the company|going on leave|on leave|let go|laid off|moving on|last day"
+    r"|moving to (?:the|another|a) [\w ]{0,20}?(?:office|team|role|division|group|department)"
+    r"|won'?t be (?:on|working on|involved (?:in|with)) (?:the|this) (?:project|deal|account)"
+    r"|rolling off"
     r"|accepted (?:a|an) (?:new )?(?:role|job|position|offer))\b"
 )
 # The buyer's own voice deciding: "I'll make the decision by…", "I approve anything…".
@@ -228,6 +237,9 @@ DECISION_PROCESS_POS = (
     r"\bno committee\b|\bmy call alone\b|\bsole (?:approver|decision[- ]maker)\b",
     r"\broute\w* (?:it |this )?for (?:signatures?|approvals?)\b",
     r"\b(?:signs?|approves?|signs? off) (?:once|after|when)\b|\bvotes? on\b",
+    r"\bneed (?:my|our|the|his|her) (?:partners|board|boss|CFO|CEO|committee) to (?:sign off"
+    r"|approve|sign)\b",
+    r"\b(?:signs|approves)\s*[;,]\s*(?:then )?(?:procurement|legal|finance)\b",
     r"\bneeds? (?:sign[- ]off|approval|signature) from\b|\bhas to (?:go through|be approved by)\b",
     r"\b(?:decid|decision|choos|select|sign|buy|purchas)\w*[^;\n]{0,40}?\b(?:after|following)"
     r" (?:a |the )?(?:\d+[- ]day )?(?:pilot|trial|poc|proof of concept)\b",
@@ -251,7 +263,7 @@ PAPER_POS = (
     r"(?! (?:manager|mgr|lead|director|officer|specialist|operations|ops))",
     r"\bsecurity (?:review|questionnaire|assessment)\b|\binfosec\b|\bquestionnaire\b|\bHECVAT\b",
     r"\bvendor (?:security |risk )?(?:review|onboarding|assessment)\b|\bMSA\b|\bDPA\b|\bNDA\b",
-    r"\border form\b|\bSOW\b|\be-?sign\w*|\bsignatures?\b|\bcountersign\w*|\bdocusign\b",
+    r"\border form\b|\bSOW\b|\bcountersign\w*|\bdocusign\b",
     r"\b(?:send|sending|sent|sign|signing|route|routing) (?:over )?(?:the |our |their )?"
     r"paperwork\b|\bdata processing agreement\b|\bpublic tender\b",
     r"\brequisition\b|\bRFP\b|\bpurchase order\b|\bPO\b|\bcontract review\b",
@@ -260,8 +272,14 @@ PAPER_POS = (
     r"\b(?:HIPAA|compliance|privacy|vendor risk|risk) (?:review|team|assessment)\b",
 )
 
+# Signing words are a paper step, except in a list of product must-haves ("e-signature on intake").
+PAPER_SIGN = (r"\be-?sign\w*|\bsignatures?\b",)
+REQUIREMENT_LINE = r"\b(?:must[- ]haves?|requirements?|reqs|criteria|nice[- ]to[- ]haves?)\b"
+
 CHAMPION_POS = (
     r"\bchampion(?:ed|ing|s)?\b(?!\s*[:?])|\bchamp\b",
+    r"\bpush(?:ing|es|ed)? (?:the |his |her |their )?[\w ]{0,20}? to (?:adopt|use|sign|buy|approve)"
+    r"\b",
     r"\bpush(?:ing|es|ed)? (?:for (?:us|you|it|this)|this|it|adoption|finance|procurement)"
     r"(?: internally| through| directly)?\b|\bpushing internally\b",
     r"\b(?:pitch(?:ing|ed|es)?|present(?:ing|ed|s)?|sell(?:ing|s)?|sold|pre-?sold|tak(?:e|es|ing)"
@@ -295,6 +313,7 @@ CHAMPION_CONDITIONAL = r"\b(?:if|would|could|might|(?-i:may)|before \w+ can)\b|\
 # A capitalised word that is not a pronoun or determiner (the cheap case check comes first).
 _CAP = (
     r"(?-i:(?=[A-Z]))(?!(?:Our|The|Their|This|That|Your|My|His|Her|Rep|We|They|She|He|It|Sent)\b)"
+    r"(?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun|To|Yester)day\b|Tonight\b|Last\b|Next\b)"
 )
 VENDOR_EVAL = (
     r"\balso (?:talking to|looking at|evaluating|considering|speaking with|in talks with"
@@ -339,7 +358,7 @@ NEXT_STEP_CUE = (
 )
 NEXT_STEP_STRONG = (
     r"\b(?:will|next|agreed to|booked|scheduled|set for|invite|accepted|going to|tomorrow|could we"
-    r"|confirm)\b|'ll\b|\b\d{1,2}(?::\d{2})?\s?(?:am|pm)\b|\b\d{1,2}:\d{2}\b"
+    r"|confirm|re-?scheduled|re-?booked)\b|'ll\b|\b\d{1,2}(?::\d{2})?\s?(?:am|pm)\b|\b\d{1,2}:\d{2}\b"
 )
 PAST = (
     r"\b(?:sent|signed|called|emailed|met|held|had|did|cancell?ed|postponed|happened|presented"
@@ -352,10 +371,17 @@ NEXT_STEP_NEG = (
     r"\bcancel(?:l?ed|l?ing)? (?:[\w/:'’()-]+ ){0,3}?(?:meeting|call|demo|review|session|kickoff"
     r"|walkthrough|workshop)\b",
     r"\bno new date\b|\bpostponed indefinitely\b|\bwent dark\b|\bnot interested\b",
+    r"\b(?:cancell?ed|called off|scrapped) (?:it|that|this|them)\b(?! (?:and|but) (?:re)?(?:booked"
+    r"|scheduled|moved))",
+    r"\b(?:intro|appointment|visit|onsite|check-in|workshop)\b[^;\n]{0,20}?\b(?:cancell?ed"
+    r"|called off|scrapped)\b",
     r"\bdeclined (?:a |the |our |my )?(?:follow[- ]?up|meeting|call|next step|invite|demo)\b",
     r"\bwon'?t (?:meet|take (?:a|the|another) call)\b|\bdon'?t (?:call|contact) (?:us|me)\b",
     r"\btake (?:me|us) off (?:your|the) (?:list|distribution)\b|\bstop (?:emailing|contacting)\b",
 )
+# A cancelled meeting's date is never a next step, even in the clause that cancels it.
+CANCELLED = r"\b(?:cancell?ed|cancell?ing|called off|scrapped)\b"
+RESCHEDULED = r"\b(?:re-?scheduled|re-?booked|moved (?:it )?to|pushed (?:it )?to|new date)\b"
 # The rep's own line still records an agreed meeting when it says it was booked.
 BOOKED = r"\b(?:booked|scheduled|confirmed|accepted|invite sent)\b"
 NEXT_STEP_RESET = (

@@ -75,6 +75,11 @@ METRIC_CUES: tuple[Cue, ...] = (
         check=_no_commercial,
     ),
     cue(rf"{_NUM}\s?%|\b\d+ percent\b", check=_no_commercial),
+    cue(
+        rf"{_NUM}\s?(?:x|times) (?:a|per|each|every)"
+        r" (?:day|week|wk|month|mo|year|yr|quarter|shift)\b",
+        check=_no_commercial,
+    ),
     cue(r"\b\d+ (?:failed|missed|lost|rejected|denied|dropped) [a-z]+", check=_no_commercial),
     cue(
         rf"{AMOUNT}(?:\s?(?:/|per|a)\s?(?:day|week|wk|month|mo|year|yr|qtr|quarter))?",

@@ -17,10 +17,14 @@ OBJECTION_CUES: dict[str, tuple[str, ...]] = {
         r"\bpric(?:e|ing) (?:is|was|seems) (?:too |a bit |way )?(?:high|steep|a concern"
         r"|an issue)\b",
         r"\bpric(?:e|ing) (?:needs|has) to come down\b|\bcome down (?:on price|about \d+ ?%)\b",
-        r"\btoo much\b|\bout of (?:our )?range\b|\bcost is (?:a|the|our) (?:concern|issue"
+        r"\btoo much\b(?! (?:going on|on (?:my|our|their|his|her) plate|else))"
+        r"|\bout of (?:our )?range\b|\bcost is (?:a|the|our) (?:concern|issue"
         r"|problem)\b",
         r"\bprice (?:increase|hike)\b|\bROI (?:isn'?t|doesn'?t) (?:there|justify)\b",
         r"\b(?:more than|over|above) what (?:we|they|I) (?:pay|spend)\b|\bfeels? steep\b",
+        r"\bmore than (?:we|they|I)(?:'ll| will| would| can| want to"
+        r"| are willing to)? (?:pay|spend)\b"
+        r"|\bcloser to (?:the|our|my) (?:budget|number)\b",
         r"\b\d+ ?% (?:under|below|less than|cheaper than) (?:your|our|the) (?:quote|price|bid"
         r"|proposal)\b|\b(?:won'?t|doesn'?t) fit (?:in )?(?:our|the) budget\b",
     ),
@@ -45,6 +49,8 @@ OBJECTION_CUES: dict[str, tuple[str, ...]] = {
         r"|until) (?:then|that|next)\b|\buntil (?:next |the )?(?:spring|summer|fall|autumn"
         r"|winter|new year)\b|\bon the back burner\b|\b(?:not|won'?t be) (?:for|until) a while\b",
         r"\btiming (?:isn'?t|is not) right\b|\bin the queue behind\b|\buntil there'?s a new\b",
+        r"\btoo much (?:going on|on (?:my|our|their|his|her) plate)\b|\bnothing new (?:until|till"
+        r"|before)\b",
         r"\bnot something we can (?:look at|consider|do)\b|\bcan'?t (?:look at|consider) (?:this"
         r"|it)"
         r" (?:before|until)\b|\b(?:maybe|perhaps|try (?:us )?again|check back"
@@ -59,6 +65,7 @@ OBJECTION_CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:stick|sticking|staying) with (?:what|the|our)\b|\bno need to (?:change|switch)\b",
         r"\bhappy with (?:our|the) current\b|\bspreadsheets? (?:work|are fine|is fine)\b",
         r"\b(?:satisfied|happy) with (?:it|them|what we have)\b|\balready handles\b",
+        r"\b(?:happy|satisfied) with (?:how|the way) (?:our|we|the|their)\b",
         r"\b(?:happy|satisfied|fine) with (?:our |the )?(?:current |existing )?(?:(?-i:[A-Z])\w+"
         r"|tool|system|vendor|process|setup)\b",
         *lx.STATUS_QUO_FINE,
@@ -68,7 +75,11 @@ OBJECTION_CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:not|isn'?t|is not) (?:really )?(?:my|his|her|their|our) (?:call|decision)\b"
         r"|\bout of my hands\b|\b(?:take|kick|bump|send|run) (?:it|this) upstairs\b",
         r"\b(?:can'?t|cannot|don'?t|doesn'?t|do not|does not) (?:actually )?(?:sign|approve"
-        r"|have (?:the )?(?:sign[- ]off|authority|final say|budget authority))\b",
+        r"|have (?:the )?(?:sign[- ]off|authority|final say|budget authority))\b"
+        r"(?! (?:a |any |anything |to )?(?:multi-?year|long(?:er)?[- ]term|\d+[- ](?:year|month)"
+        r"|(?:one|two|three|five)[- ]year)\b)",
+        r"\bgo(?:es)? to (?:the|my|our|his|her) (?:board|boss|CFO|CEO|owner|partners|VP\w*)\b"
+        r"[^;\n]{0,20}?\bso (?:she|he|I|we|they) (?:can'?t|cannot|couldn'?t)\b",
         r"\b(?:run|check) (?:it|this|anything(?: like this)?) (?:by|past|with) (?:my|our|the)"
         r" (?:boss|manager|CFO|CEO|VP|board|director)\b|\babove my (?:pay grade|head)\b",
         r"\bneed to (?:check|talk|run it|run this) (?:with|by) (?:my|our) (?:boss|manager|CFO|CEO"

@@ -24,7 +24,7 @@ _SENIOR_TITLE = (
 _WORD_TITLE = (
     rf"{_SENIOR_TITLE}|dir\.?|manager|mgr\.?|supervisor|engineer|analyst|architect|buyer"
     r"|administrator|coordinator|specialist|officer|chair(?:man|person)?|accountant|lead"
-    r"|recruiter|strategist|scientist|planner|associate|consultant|advisor|auditor|BP"
+    r"|recruiter|strategist|scientist|planner|associate|consultant|advisor|auditor|BP|supt\.?"
     r"|procurement|legal|paralegal|broker|agent"
 )
 TITLE = rf"(?:\b{_ACRONYM_TITLE}\b|(?i:\b(?:{_WORD_TITLE})\b))"
@@ -81,6 +81,8 @@ _ATTENDEE_LINE = re.compile(
     r"|participants|on the call))\b[^:\n]{0,20}:(?P<names>[^\n]*)",
     re.IGNORECASE | re.MULTILINE,
 )
+# A joined list of people: "w/ Aaron Feld + Simone Grady + Kim Lee".
+_JOINED_LIST = re.compile(r"(?:\bw/|\bwith\b)\s(?P<names>[^\n;:]*?\+[^\n;:]*)", re.IGNORECASE)
 _NOT_A_NAME = {
     "the",
     "our",
@@ -273,11 +275,13 @@ def _find_mentions(doc: Doc) -> list[Person]:
 
 def _attendees(doc: Doc, claimed: list[tuple[int, int]]) -> list[Person]:
     out: list[Person] = []
-    for line in _ATTENDEE_LINE.finditer(doc.text):
+    lists = [*_ATTENDEE_LINE.finditer(doc.text), *_JOINED_LIST.finditer(doc.text)]
+    for line in lists:
         for m in re.finditer(rf"\b{_FULL_NAME}\b", line.group("names")):
             start = line.start("names") + m.start()
             if _inside(start, claimed) or not _keep(doc, m, m.group(0), start):
                 continue
+            claimed.append((start, start + len(m.group(0))))
             out.append(Person(m.group(0).split()[0].lower(), m.group(0), start))
     return out
 
