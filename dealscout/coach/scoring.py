@@ -3,15 +3,13 @@ and a check that every evidence quote is a verbatim substring of its note."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from dealscout.coach.schemas import CoachReport
-from dealscout.core.errors import BadInput
-from dealscout.core.metrics import LabelScore, Scoreboard, format_table
+from dealscout.core.metrics import LabelScore, Scoreboard, format_table, read_labeled_jsonl
 
 Row = dict[str, Any]
 
@@ -55,18 +53,9 @@ class CoachScore:
 
 
 def load_rows(path: str | Path) -> list[Row]:
-    rows: list[Row] = []
-    for number, line in enumerate(Path(path).read_text("utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise BadInput(f"{path}:{number}: not JSON ({exc.msg})") from None
-        if not isinstance(row, dict) or not {"notes", "stage", "criteria"} <= row.keys():
-            raise BadInput(f"{path}:{number}: needs notes, stage and criteria")
-        rows.append(row)
-    return rows
+    return read_labeled_jsonl(
+        path, ("notes", "stage", "criteria"), "needs notes, stage and criteria"
+    )
 
 
 def score_rows(rows: Iterable[Row], predict: Callable[[Row], CoachReport]) -> CoachScore:

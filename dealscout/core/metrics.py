@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from dealscout.core.errors import BadInput
 
 
 @dataclass
@@ -70,3 +75,24 @@ def format_table(title: str, scores: list[LabelScore]) -> str:
     for s in scores:
         lines.append(f"{s.label:<28}{s.precision:>7.3f}{s.recall:>8.3f}{s.f1:>7.3f}{s.support:>9d}")
     return "\n".join(lines)
+
+
+def read_labeled_jsonl(
+    path: str | Path, required: Iterable[str], problem: str
+) -> list[dict[str, Any]]:
+    """Rows of a labeled JSONL file; blank lines are skipped, and a line that is not JSON or
+    lacks a ``required`` key is a ``BadInput`` naming the file, the line and ``problem``."""
+    needed = set(required)
+    rows: list[dict[str, Any]] = []
+    with Path(path).open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise BadInput(f"{path}:{number}: not JSON ({exc.msg})") from None
+            if not isinstance(row, dict) or not needed <= row.keys():
+                raise BadInput(f"{path}:{number}: {problem}")
+            rows.append(row)
+    return rows

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from dealscout.core.errors import BadInput
-from dealscout.core.metrics import Scoreboard, format_table
+from dealscout.core.metrics import Scoreboard, format_table, read_labeled_jsonl
 from dealscout.ingestion.classify import SIGNAL_TYPES, classify
 
 MIN_SUPPORT = 5
@@ -83,16 +82,4 @@ def load_labeled(path: str | Path) -> list[dict[str, Any]]:
     file = Path(path)
     if not file.is_file():
         raise BadInput(f"{path}: not a readable file")
-    rows: list[dict[str, Any]] = []
-    with file.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise BadInput(f"{path}:{number}: not JSON ({exc.msg})") from exc
-            if not isinstance(row, dict) or "type" not in row:
-                raise BadInput(f"{path}:{number}: expected an object with a 'type'")
-            rows.append(row)
-    return rows
+    return read_labeled_jsonl(file, ("type",), "expected an object with a 'type'")
