@@ -35,6 +35,9 @@ class Settings(BaseSettings):
         default=300, validation_alias="DEALSCOUT_BROKER_VISIBILITY_TIMEOUT"
     )
     poll_interval_s: float = Field(default=60.0, gt=0, validation_alias="DEALSCOUT_POLL_INTERVAL")
+    model_cache: Path = Field(
+        default=Path("~/.cache/dealscout"), validation_alias="DEALSCOUT_MODEL_CACHE"
+    )
     embedded_worker_threads: int = Field(default=2, validation_alias="DEALSCOUT_WORKER_THREADS")
 
     @property

