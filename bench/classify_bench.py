@@ -1,4 +1,4 @@
-"""Throughput of the signal classifier and of account matching against 1,000 accounts."""
+"""Throughput of the signal classifier, its cue scoring, and account matching vs 1,000 accounts."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 import time
 from pathlib import Path
 
-from dealscout.ingestion.classify import classify
+from dealscout.ingestion.classify import classify, score_types
 from dealscout.ingestion.match import AccountRef, MatchInput, match_accounts
 
 EXTRA = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "eval" / "signals_extra.jsonl"
@@ -26,6 +26,14 @@ def _classify_rate(items: list[tuple[str, str]], rounds: int) -> float:
     for _ in range(rounds):
         for title, text in items:
             classify(title, text)
+    return _rate(rounds * len(items), time.perf_counter() - start)
+
+
+def _score_rate(items: list[tuple[str, str]], rounds: int) -> float:
+    start = time.perf_counter()
+    for _ in range(rounds):
+        for title, text in items:
+            score_types(title, text)
     return _rate(rounds * len(items), time.perf_counter() - start)
 
 
@@ -56,6 +64,13 @@ def run(quick: bool) -> list[dict]:
             "value": _classify_rate(items, rounds),
             "unit": "items/s",
             "target": ">= 200",
+        },
+        {
+            "benchmark": "score_types",
+            "metric": "cue scoring only (regex cues, 3 zones)",
+            "value": _score_rate(items, rounds),
+            "unit": "items/s",
+            "target": ">= 2,000",
         },
         {
             "benchmark": "match_accounts",

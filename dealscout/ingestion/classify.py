@@ -13,6 +13,7 @@ import re
 from pydantic import BaseModel, Field
 
 from dealscout.ingestion.facts import extract_facts
+from dealscout.ingestion.regex_prefilter import LiteralScanner, may_match, required_literals
 from dealscout.ingestion.signal_rules import CUES, ENGLISH_STOPWORDS, FOREIGN_STOPWORDS
 
 SIGNAL_TYPES = (
@@ -41,6 +42,13 @@ MIN_SCORE = 2.4  # below this the item concerns none of the event types
 SECONDARY_MIN = MIN_SCORE  # a secondary type must be able to stand on its own
 SECONDARY_RATIO = 0.25
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+# Each cue with the literal sets of which its every match contains one literal each.
+_FILTERED_CUES = {
+    label: [(p, w, required_literals(p.pattern)) for p, w in cues] for label, cues in CUES.items()
+}
+_SCANNER = LiteralScanner(
+    lit for cues in _FILTERED_CUES.values() for _, _, req in cues for lits in req for lit in lits
+)
 
 
 class TypeScore(BaseModel):
@@ -82,13 +90,19 @@ def _combine(weights: list[float]) -> float:
 
 
 def score_types(title: str, text: str) -> dict[str, float]:
-    """Raw cue score per type (each cue counts once per zone, negatives cancel)."""
+    """Raw cue score per type (each cue counts once per zone, negatives cancel).
+
+    A cue's regex only runs on a zone holding the literals any match of it needs (see
+    ``regex_prefilter``): the same result for a fraction of the regex scans.
+    """
     scores = dict.fromkeys(SIGNAL_TYPES, 0.0)
     for zone, zone_weight in _zones(title, text):
         if not zone:
             continue
-        for label, cues in CUES.items():
-            scores[label] += zone_weight * _combine([w for p, w in cues if p.search(zone)])
+        present = _SCANNER.present(zone)
+        for label, cues in _FILTERED_CUES.items():
+            weights = [w for p, w, req in cues if may_match(req, present) and p.search(zone)]
+            scores[label] += zone_weight * _combine(weights)
     return scores
 
 
