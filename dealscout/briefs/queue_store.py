@@ -1,7 +1,9 @@
 """The queue's write path: store each account's undecayed signal terms in ``AccountScore``.
 
-New signals refresh only the accounts they concern (``refresh_accounts``, called after an
-ingest); ``recompute_workspace`` rebuilds every row, e.g. after the weights change. Rows
+New signals are merged into the rows of the accounts they concern (``add_signals``, after
+an ingest); ``refresh_accounts`` recomputes accounts whose older signals changed (a
+source's reliability) and ``recompute_workspace`` rebuilds every row, e.g. after the
+weights change. Rows
 are upserted in bulk with Core statements, so a full recompute of a large workspace is a
 few streaming reads and one executemany.
 """
@@ -129,6 +131,50 @@ def refresh_accounts(session: Session, account_ids: Sequence[int]) -> int:
                 session, workspace_id, chunk, _terms_by_account(session, query, weights), weights
             )
     return written
+
+
+def add_signals(session: Session, signal_ids: Sequence[int], account_ids: Sequence[int]) -> int:
+    """Merge new signals into the stored terms of the accounts they are matched to.
+
+    Only the new signals are read, so refreshing after each ingest does not re-read every
+    account's history. Rows missing or computed under other weights are recomputed whole.
+    Returns rows written.
+    """
+    stored: dict[int, tuple[int, dict[str, Any] | None]] = {}
+    for chunk in chunks(sorted(set(account_ids))):
+        query = (
+            select(Account.id, Account.workspace_id, AccountScore.terms)
+            .outerjoin(AccountScore, AccountScore.account_id == Account.id)
+            .where(Account.id.in_(chunk))
+        )
+        stored.update((account_id, (ws, terms)) for account_id, ws, terms in session.execute(query))
+    by_workspace: dict[int, list[int]] = defaultdict(list)
+    for account_id, (workspace_id, _) in stored.items():
+        by_workspace[workspace_id].append(account_id)
+    written, stale = 0, []
+    for workspace_id, ids in by_workspace.items():
+        weights = resolve_weights(session.get_one(Workspace, workspace_id))
+        fp = weights.fingerprint()
+        current: dict[int, list[SignalTerm]] = {}
+        for account_id in ids:
+            terms = stored[account_id][1]
+            if terms and terms["summary"]["fp"] == fp:
+                current[account_id] = StoredTerms.from_json(terms).signals
+            else:
+                stale.append(account_id)
+        for chunk in chunks(sorted(current)):
+            found = {
+                account_id: {t.signal_id: t for t in current[account_id]} for account_id in chunk
+            }
+            for new_chunk in chunks(sorted(set(signal_ids))):
+                query = _signal_rows().where(
+                    SignalAccount.account_id.in_(chunk), SignalAccount.signal_id.in_(new_chunk)
+                )
+                for account_id, new_terms in _terms_by_account(session, query, weights).items():
+                    found[account_id].update((t.signal_id, t) for t in new_terms)
+            merged = {account_id: list(by_id.values()) for account_id, by_id in found.items()}
+            written += _store(session, workspace_id, chunk, merged, weights)
+    return written + refresh_accounts(session, stale)
 
 
 def recompute_workspace(session: Session, workspace_id: int) -> int:

@@ -70,11 +70,14 @@ def _rank(match: AccountMatch) -> tuple[bool, float]:
 
 
 @dataclass(frozen=True)
-class _Index:
+class AccountIndex:
+    """Accounts compiled for matching (``index_accounts``): build it once for many documents."""
+
     pattern: re.Pattern[str] | None
     by_surface: dict[str, tuple[int, ...]]
     domains: dict[str, tuple[int, ...]]
     domain_pattern: re.Pattern[str] | None
+    ids: frozenset[int]
 
 
 def _norm_domain(domain: str) -> str:
@@ -105,7 +108,7 @@ def _trie_regex(words: Iterable[str]) -> str:
 
 
 @lru_cache(maxsize=16)
-def _build_index(key: tuple[tuple[int, str, str, tuple[str, ...]], ...]) -> _Index:
+def _build_index(key: tuple[tuple[int, str, str, tuple[str, ...]], ...]) -> AccountIndex:
     by_surface: dict[str, list[int]] = {}
     domains: dict[str, list[int]] = {}
     for account_id, name, domain, aliases in key:
@@ -122,15 +125,17 @@ def _build_index(key: tuple[tuple[int, str, str, tuple[str, ...]], ...]) -> _Ind
     if domains:
         alts = _trie_regex(sorted(domains))
         domain_pattern = re.compile(rf"(?<![\w.-])(?:www\.)?({alts})(?![\w-])", re.IGNORECASE)
-    return _Index(
+    return AccountIndex(
         pattern=pattern,
         by_surface={k: tuple(dict.fromkeys(v)) for k, v in by_surface.items()},
         domains={k: tuple(dict.fromkeys(v)) for k, v in domains.items()},
         domain_pattern=domain_pattern,
+        ids=frozenset(account_id for account_id, *_ in key),
     )
 
 
-def _index_for(accounts: Sequence[AccountRef]) -> _Index:
+def index_accounts(accounts: Sequence[AccountRef]) -> AccountIndex:
+    """The compiled index of these accounts (cached by their content)."""
     key = tuple(
         (a.id, a.name, _norm_domain(a.domain) if a.domain else "", tuple(a.aliases))
         for a in accounts
@@ -138,7 +143,7 @@ def _index_for(accounts: Sequence[AccountRef]) -> _Index:
     return _build_index(key)
 
 
-def _host_accounts(url: str | None, index: _Index) -> tuple[int, ...]:
+def _host_accounts(url: str | None, index: AccountIndex) -> tuple[int, ...]:
     host = _norm_domain(urlsplit(url).hostname or "") if url else ""
     while host:
         if host in index.domains:
@@ -170,7 +175,7 @@ def _in_company_context(doc: str, start: int, end: int) -> bool:
     return CONTEXT.search(window) is not None
 
 
-def _name_hits(doc: str, index: _Index) -> dict[str, str]:
+def _name_hits(doc: str, index: AccountIndex) -> dict[str, str]:
     """Surface (lower case) → "strong" | "weak" evidence level over all its mentions."""
     hits: dict[str, str] = {}
     if index.pattern is None:
@@ -189,10 +194,12 @@ def _name_hits(doc: str, index: _Index) -> dict[str, str]:
     return hits
 
 
-def match_accounts(doc: MatchInput, accounts: Sequence[AccountRef]) -> list[AccountMatch]:
+def match_accounts(
+    doc: MatchInput, accounts: Sequence[AccountRef] | AccountIndex
+) -> list[AccountMatch]:
     """Accounts the document concerns, strongest evidence first; ties between accounts
     that share a name are returned as ``ambiguous`` unless the domain settles them."""
-    index = _index_for(accounts)
+    index = accounts if isinstance(accounts, AccountIndex) else index_accounts(accounts)
     body = f"{doc.title}\n{doc.text}"
     found: dict[int, AccountMatch] = {}
 
@@ -203,8 +210,7 @@ def match_accounts(doc: MatchInput, accounts: Sequence[AccountRef]) -> list[Acco
                 account_id=account_id, status=status, confidence=conf, reason=why
             )
 
-    known = {a.id for a in accounts}
-    if doc.source_account_id is not None and doc.source_account_id in known:
+    if doc.source_account_id is not None and doc.source_account_id in index.ids:
         add(doc.source_account_id, "matched", 1.0, "from the account's own source")
     domain_ids = set(_host_accounts(doc.url, index))
     for account_id in domain_ids:

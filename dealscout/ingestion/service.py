@@ -107,7 +107,7 @@ def _report(session: Session, source: Source, counts: IngestCounts) -> IngestRep
         errors=counts.errors,
         warnings=counts.warnings,
         source_id=source.id,
-        new_signal_ids=[s.id for s in counts.new_signals],
+        new_signal_ids=counts.new_signal_ids,
         account_ids=sorted(counts.account_ids),
     )
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dealscout.briefs.queue_store import refresh_accounts
+from dealscout.briefs.queue_store import add_signals
 from dealscout.core.config import Settings
 from dealscout.core.vectorstore import VectorStore
 from dealscout.ingestion import service, vectors
@@ -36,10 +36,10 @@ def signals_by_id(session: Session, ids: Sequence[int]) -> list[Signal]:
     return list(session.scalars(select(Signal).where(Signal.id.in_(list(ids))).order_by(Signal.id)))
 
 
-def after_ingest(session: Session, account_ids: Sequence[int]) -> None:
+def after_ingest(session: Session, signal_ids: Sequence[int], account_ids: Sequence[int]) -> None:
     """Refresh what depends on an account's signals at once: its queue scores. (Briefs key
     off the signals themselves; the worker regenerates them ahead of the next read.)"""
-    refresh_accounts(session, account_ids)
+    add_signals(session, signal_ids, account_ids)
 
 
 def follow_up(session: Session, settings: Settings, report: IngestReport) -> None:
@@ -48,7 +48,7 @@ def follow_up(session: Session, settings: Settings, report: IngestReport) -> Non
     vectors.embed_signals(
         session, vector_store(settings), signals_by_id(session, report.new_signal_ids)
     )
-    after_ingest(session, report.account_ids)
+    after_ingest(session, report.new_signal_ids, report.account_ids)
 
 
 def fetch_and_follow_up(session: Session, settings: Settings, source: Source) -> IngestReport:

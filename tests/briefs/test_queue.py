@@ -7,15 +7,17 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from dealscout.briefs.models import AccountScore
 from dealscout.briefs.queue import build_queue
 from dealscout.briefs.queue_schemas import Queue, QueueFilters, QueueItem
-from dealscout.briefs.queue_store import recompute_workspace, refresh_accounts
+from dealscout.briefs.queue_store import add_signals, recompute_workspace, refresh_accounts
 from dealscout.core.config import get_settings
 from dealscout.ingestion import service as ingestion
+from dealscout.ingestion.source_schemas import SourceUpdate
+from dealscout.ingestion.sources import update_source
 from dealscout.workers import followups
 from tests.briefs.test_queue_support import NOW, World, add_signal, build_world
 from tests.support.factories import create_account, open_session
@@ -118,7 +120,7 @@ def test_a_new_signal_updates_one_row_and_matches_a_full_recompute(
     ).encode()
     report = ingestion.ingest_bytes(session, source, feed, "application/rss+xml", None)
     assert report.new == 1 and report.account_ids == [orchard.id]
-    followups.after_ingest(session, report.account_ids)
+    followups.after_ingest(session, report.new_signal_ids, report.account_ids)
     after = dict(
         session.execute(select(AccountScore.account_id, AccountScore.computed_at)).tuples().all()
     )
@@ -129,6 +131,35 @@ def test_a_new_signal_updates_one_row_and_matches_a_full_recompute(
     assert new_id in {c.signal_id for c in _item(incremental, orchard.id).contributions}
     recompute_workspace(session, world.acme.id)
     assert _team(session, world) == incremental
+
+
+def test_merged_rows_equal_a_full_recompute_and_stale_rows_are_rebuilt(
+    session: Session, world: World
+) -> None:
+    halvard, lumen = world.accounts["halvard"], world.accounts["lumen"]
+    fresh = add_signal(session, halvard, "expansion", days_ago=0.5)
+    other = add_signal(session, lumen, "layoffs", days_ago=1)
+    session.execute(delete(AccountScore).where(AccountScore.account_id == lumen.id))  # no row
+    assert add_signals(session, [fresh.id, other.id], [halvard.id, lumen.id]) == 2
+    merged = _team(session, world)
+    assert fresh.id in {c.signal_id for c in _item(merged, halvard.id).contributions}
+    assert world.signals["halvard_funding"].id in {
+        c.signal_id for c in _item(merged, halvard.id).contributions
+    }
+    recompute_workspace(session, world.acme.id)
+    assert _team(session, world) == merged
+
+
+def test_a_sources_new_reliability_reweighs_its_accounts(session: Session, world: World) -> None:
+    halvard = world.accounts["halvard"]
+    funding = world.signals["halvard_funding"]
+    before = _item(_team(session, world), halvard.id).contributions
+    manager = world.members["manager"].user
+    update_source(session, manager, funding.source_id, SourceUpdate(reliability=0.5))
+    after = _item(_team(session, world), halvard.id).contributions
+    [was] = [c.value for c in before if c.signal_id == funding.id]
+    [now] = [c.value for c in after if c.signal_id == funding.id]
+    assert now == pytest.approx(was / 2, abs=0.01)
 
 
 def test_decay_applies_at_read_time_without_recomputing(session: Session, world: World) -> None:

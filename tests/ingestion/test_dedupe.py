@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 import pytest
+from datasketch import MinHashLSH
 
 from dealscout.ingestion.dedupe import (
+    NUM_PERM,
+    THRESHOLD,
     NearDuplicateIndex,
     canonical_url,
     content_hash,
@@ -99,3 +103,35 @@ def test_short_and_empty_texts():
     assert tiny.query(minhash("Globex cuts jobs")) is None
     tiny.remove("a")
     assert "a" not in tiny and tiny.query(minhash("Acme raises money")) is None
+
+
+def test_index_finds_what_datasketch_lsh_finds():
+    """The index keeps datasketch's banding: the same candidates, so the same answers."""
+    rng = random.Random(7)
+    words = [f"w{i}" for i in range(200)]
+    stories = [[rng.choice(words) for _ in range(50)] for _ in range(20)]
+    lsh, ours = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM), NearDuplicateIndex()
+    signatures = {}
+    for number in range(400):
+        story = list(rng.choice(stories))
+        for _ in range(rng.randint(0, 20)):
+            story[rng.randrange(len(story))] = rng.choice(words)
+        signature = minhash(" ".join(story))
+        expected = max(
+            ((signature.jaccard(signatures[k]), k) for k in lsh.query(signature)), default=None
+        )
+        found = ours.nearest(signature)
+        if expected is None or expected[0] < THRESHOLD:
+            assert found is None
+        else:
+            assert found is not None and found[1] == expected[0]
+        key = str(number)
+        signatures[key] = signature
+        lsh.insert(key, signature)
+        ours.add(key, signature)
+        if number % 5 == 4:
+            gone = str(rng.randrange(number))
+            if gone in ours:
+                ours.remove(gone)
+                lsh.remove(gone)
+    assert len(ours) == len(lsh.keys)
