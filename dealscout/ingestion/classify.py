@@ -13,7 +13,7 @@ import re
 from pydantic import BaseModel, Field
 
 from dealscout.ingestion.facts import extract_facts
-from dealscout.ingestion.regex_prefilter import LiteralScanner, may_match, required_literals
+from dealscout.ingestion.regex_prefilter import PatternSet
 from dealscout.ingestion.signal_rules import CUES, ENGLISH_STOPWORDS, FOREIGN_STOPWORDS
 
 SIGNAL_TYPES = (
@@ -42,13 +42,8 @@ MIN_SCORE = 2.4  # below this the item concerns none of the event types
 SECONDARY_MIN = MIN_SCORE  # a secondary type must be able to stand on its own
 SECONDARY_RATIO = 0.25
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
-# Each cue with the literal sets of which its every match contains one literal each.
-_FILTERED_CUES = {
-    label: [(p, w, required_literals(p.pattern)) for p, w in cues] for label, cues in CUES.items()
-}
-_SCANNER = LiteralScanner(
-    lit for cues in _FILTERED_CUES.values() for _, _, req in cues for lits in req for lit in lits
-)
+_CUES = [(label, weight) for label, cues in CUES.items() for _, weight in cues]
+_PATTERNS = PatternSet(pattern for cues in CUES.values() for pattern, _ in cues)
 
 
 class TypeScore(BaseModel):
@@ -99,9 +94,11 @@ def score_types(title: str, text: str) -> dict[str, float]:
     for zone, zone_weight in _zones(title, text):
         if not zone:
             continue
-        present = _SCANNER.present(zone)
-        for label, cues in _FILTERED_CUES.items():
-            weights = [w for p, w, req in cues if may_match(req, present) and p.search(zone)]
+        hits: dict[str, list[float]] = {}
+        for position in _PATTERNS.matching(zone):
+            label, weight = _CUES[position]
+            hits.setdefault(label, []).append(weight)
+        for label, weights in hits.items():
             scores[label] += zone_weight * _combine(weights)
     return scores
 

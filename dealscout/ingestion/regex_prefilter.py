@@ -94,6 +94,33 @@ class LiteralScanner:
         return found
 
 
+class PatternSet:
+    """Patterns with their required literals, indexed by their most selective literal set,
+    so a text only meets the patterns whose literals it holds."""
+
+    def __init__(self, patterns: Iterable[re.Pattern[str]]) -> None:
+        self.patterns = list(patterns)
+        self.required = [required_literals(p.pattern) for p in self.patterns]
+        self.scanner = LiteralScanner(lit for req in self.required for lits in req for lit in lits)
+        self._always = [i for i, req in enumerate(self.required) if not req]
+        self._by_literal: dict[str, list[int]] = {}
+        for i, req in enumerate(self.required):
+            for literal in req[0] if req else ():
+                self._by_literal.setdefault(literal, []).append(i)
+
+    def matching(self, text: str) -> list[int]:
+        """Positions, in order, of the patterns that match ``text``."""
+        present = self.scanner.present(text)
+        candidates = set(self._always)
+        for literal in present:
+            candidates.update(self._by_literal.get(literal, ()))
+        return [
+            i
+            for i in sorted(candidates)
+            if may_match(self.required[i][1:], present) and self.patterns[i].search(text)
+        ]
+
+
 def _trie(words: list[str]) -> str:
     """A regex of ``words`` as a trie: sre tries alternatives one by one, so a flat
     alternation of hundreds of words would be slow."""

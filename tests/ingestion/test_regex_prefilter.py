@@ -54,7 +54,7 @@ def _reference_scores(title: str, text: str) -> dict[str, float]:
 
 def test_prefilter_never_rejects_a_zone_a_cue_matches() -> None:
     zones = _zones()
-    scanner = classify_module._SCANNER
+    scanner = classify_module._PATTERNS.scanner
     required = {p: required_literals(p.pattern) for p in PATTERNS}
     matched = 0
     for zone in zones:
@@ -77,7 +77,9 @@ def test_scanner_finds_exactly_the_literals_in_the_text() -> None:
     literals = {lit for p in PATTERNS for lits in required_literals(p.pattern) for lit in lits}
     for zone in _zones():
         folded = fold_case(zone)
-        assert classify_module._SCANNER.present(zone) == {x for x in literals if x in folded}
+        assert classify_module._PATTERNS.scanner.present(zone) == {
+            x for x in literals if x in folded
+        }
 
 
 def test_scanner_reports_overlapping_and_nested_literals() -> None:
