@@ -28,7 +28,7 @@ from dealscout.accounts import auth
 from dealscout.accounts.bootstrap import ensure_schema
 from dealscout.accounts.models import Account, User, Workspace
 from dealscout.api.main import create_app
-from dealscout.briefs.queue_store import recompute_workspace, refresh_accounts
+from dealscout.briefs.queue_store import add_signals, recompute_workspace
 from dealscout.core.config import Settings
 from dealscout.core.db import get_sessionmaker, utcnow
 from dealscout.ingestion.models import Signal, SignalAccount, Source
@@ -189,7 +189,7 @@ def _absorb_one(session: Session, workspace: Workspace, account_id: int) -> floa
         )
     )
     session.flush()
-    refresh_accounts(session, [account_id])
+    add_signals(session, [signal.id], [account_id])
     session.commit()
     return (time.perf_counter() - started) * 1000
 
