@@ -148,13 +148,14 @@ def test_concurrent_first_use_loads_once(monkeypatch: pytest.MonkeyPatch) -> Non
 
 
 def _embed_in_child(embedder: Embedder, queue: Any) -> None:
-    queue.put(embedder.embed(["renewal at risk"]))
+    queue.put(embedder.embed(["renewal at risk", "budget approved"])[:1])  # on its own threads
 
 
 def test_forked_worker_reloads_and_embeds() -> None:
     """Celery prefork: a child of a process that already embedded must not hang."""
     embedder = Embedder()
-    expected = embedder.embed(["renewal at risk"])  # loaded in the parent before the fork
+    # loaded and its threads started in the parent before the fork
+    expected = embedder.embed(["renewal at risk", "budget approved"])[:1]
     context = multiprocessing.get_context("fork")
     queue = context.Queue()
     child = context.Process(target=_embed_in_child, args=(embedder, queue))
