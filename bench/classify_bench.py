@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from dealscout.ingestion.classify import classify, score_types
@@ -21,19 +22,13 @@ def _rate(count: int, seconds: float) -> float:
     return round(count / seconds, 1) if seconds else float("inf")
 
 
-def _classify_rate(items: list[tuple[str, str]], rounds: int) -> float:
+def _items_rate(
+    function: Callable[[str, str], object], items: list[tuple[str, str]], rounds: int
+) -> float:
     start = time.perf_counter()
     for _ in range(rounds):
         for title, text in items:
-            classify(title, text)
-    return _rate(rounds * len(items), time.perf_counter() - start)
-
-
-def _score_rate(items: list[tuple[str, str]], rounds: int) -> float:
-    start = time.perf_counter()
-    for _ in range(rounds):
-        for title, text in items:
-            score_types(title, text)
+            function(title, text)
     return _rate(rounds * len(items), time.perf_counter() - start)
 
 
@@ -61,14 +56,14 @@ def run(quick: bool) -> list[dict]:
         {
             "benchmark": "classify",
             "metric": "rule classification, title + text",
-            "value": _classify_rate(items, rounds),
+            "value": _items_rate(classify, items, rounds),
             "unit": "items/s",
             "target": ">= 200",
         },
         {
             "benchmark": "score_types",
             "metric": "cue scoring only (regex cues, 3 zones)",
-            "value": _score_rate(items, rounds),
+            "value": _items_rate(score_types, items, rounds),
             "unit": "items/s",
             "target": ">= 2,000",
         },

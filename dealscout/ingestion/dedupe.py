@@ -174,13 +174,9 @@ class NearDuplicateIndex:
             else:
                 del table[band]
 
-    def query(self, mh: MinHash) -> str | None:
-        """The most similar stored key with estimated Jaccard ≥ threshold, or None."""
-        found = self.nearest(mh)
-        return found[0] if found else None
-
     def nearest(self, mh: MinHash) -> tuple[str, float] | None:
-        """``query`` with the estimated Jaccard of the key found."""
+        """The most similar stored key with estimated Jaccard ≥ threshold, and that Jaccard;
+        None when there is none."""
         candidates: set[str] = set()
         for table, band in zip(self._tables, self._bands(mh), strict=True):
             candidates.update(table.get(band, ()))
