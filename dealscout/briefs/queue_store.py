@@ -35,7 +35,8 @@ def chunks(ids: Sequence[int], size: int = CHUNK) -> Iterator[list[int]]:
 
 
 def _signal_rows() -> Select[Any]:
-    """Active signals matched to accounts, with what scoring needs of each."""
+    """Active signals matched to accounts, with what scoring needs of each. A signal
+    flagged as a prompt injection or as junk adds nothing: it has no term at all."""
     return (
         select(
             SignalAccount.account_id,
@@ -51,7 +52,12 @@ def _signal_rows() -> Select[Any]:
         )
         .join(Signal, Signal.id == SignalAccount.signal_id)
         .outerjoin(Source, Source.id == Signal.source_id)
-        .where(SignalAccount.status == "matched", Signal.status == "active")
+        .where(
+            SignalAccount.status == "matched",
+            Signal.status == "active",
+            Signal.suspicious.is_(False),
+            Signal.junk_reason.is_(None),
+        )
     )
 
 

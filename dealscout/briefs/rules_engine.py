@@ -178,20 +178,37 @@ def timeline(data: BriefInput) -> BriefSection:
     return section("timeline", items, f"no signals in the last {WINDOW_DAYS} days")
 
 
+def _named(signal: SignalView, account: str) -> list[tuple[str, str]]:
+    """(person, title) pairs a signal names: the classifier's executive fact, then every
+    executive named with a role (``facts["people"]``) who is not said to work elsewhere."""
+    pairs = []
+    if signal.facts.get("person"):
+        pairs.append((str(signal.facts["person"]), str(signal.facts.get("title") or "")))
+    for named in signal.facts.get("people") or []:
+        org = str(named.get("org") or "").lower()
+        if not org or org in account.lower() or account.lower() in org:
+            pairs.append((str(named.get("person") or ""), str(named.get("title") or "")))
+    return [(person.strip(), title) for person, title in pairs if person.strip()]
+
+
 def people(data: BriefInput) -> BriefSection:
     seen: set[str] = set()
     items: list[BriefItem] = []
     for signal in recent(data, PEOPLE_WINDOW_DAYS):
-        person = str(signal.facts.get("person") or "").strip()
-        if not person or person.lower() in seen or signal.suspicious:
+        if signal.suspicious:
             continue
-        seen.add(person.lower())
-        title = str(signal.facts.get("title") or "title not stated")
-        event = {"executive_hire": "appointed", "executive_departure": "leaving"}.get(
-            signal.type, "named"
-        )
-        text = f"{person}, {title} ({event}: {signal.title}; {cite(signal, data)})"
-        items.append(BriefItem(text=text, citations=[signal.id]))
+        for person, title in _named(signal, data.account.name):
+            if person.lower() in seen:
+                continue
+            seen.add(person.lower())
+            event = {"executive_hire": "appointed", "executive_departure": "leaving"}.get(
+                signal.type, "named"
+            )
+            text = (
+                f"{person}, {title or 'title not stated'} "
+                f"({event}: {signal.title}; {cite(signal, data)})"
+            )
+            items.append(BriefItem(text=text, citations=[signal.id]))
     return section(
         "people",
         items[:MAX_PEOPLE],

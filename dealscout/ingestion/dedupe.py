@@ -12,6 +12,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
+from dealscout.ingestion.redirects import unwrap
+
 NUM_PERM = 128
 SHINGLE_WORDS = 5
 THRESHOLD = 0.5
@@ -32,9 +34,10 @@ _WORD = re.compile(r"\w+")
 
 
 def canonical_url(url: str) -> str:
-    """One spelling per page: lowercase scheme/host, no ``www.``, fragment, tracking
-    parameters, default port or trailing slash; remaining query parameters sorted."""
-    parts = urlsplit(url.strip())
+    """One spelling per page: the publisher's link behind any redirect wrapper, lowercase
+    scheme/host, no ``www.``, fragment, tracking parameters, default port or trailing
+    slash; remaining query parameters sorted."""
+    parts = urlsplit(unwrap(url.strip()))
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").rstrip(".")
     host = host.removeprefix("www.")

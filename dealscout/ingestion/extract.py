@@ -167,6 +167,7 @@ def extract_article(
         published_at=published or fetched_at,
         date_missing=published is None,
         author=one_line(getattr(document, "author", None)) or None,
+        site_name=one_line(getattr(document, "sitename", None)) or None,
         kind="article",
         reject_reason=(
             f"page too complex to extract ({elements} elements)"

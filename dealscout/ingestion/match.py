@@ -46,6 +46,7 @@ class AccountRef(BaseModel):
     name: str
     domain: str | None = None
     aliases: list[str] = Field(default_factory=list)
+    industry: str | None = None
 
 
 class MatchInput(BaseModel):
@@ -55,7 +56,7 @@ class MatchInput(BaseModel):
     source_account_id: int | None = None
 
 
-Status = Literal["matched", "ambiguous"]
+Status = Literal["matched", "ambiguous", "off_topic"]
 
 
 class AccountMatch(BaseModel):
@@ -63,6 +64,7 @@ class AccountMatch(BaseModel):
     status: Status
     confidence: float
     reason: str
+    aboutness: float | None = None  # set by ``aboutness.apply``
 
 
 def _rank(match: AccountMatch) -> tuple[bool, float]:

@@ -94,11 +94,15 @@ class Signal(Base):
         ForeignKey("signals.id", ondelete="SET NULL")
     )
     reject_reason: Mapped[str | None] = mapped_column(Text)
+    junk_reason: Mapped[str | None] = mapped_column(Text)  # market-research spam and the like
     warnings: Mapped[list[str]] = mapped_column(JSON, default=list)
 
 
 class SignalAccount(Base):
-    """Which accounts a signal concerns; ``ambiguous`` links wait for a person to confirm."""
+    """Which accounts a signal concerns; ``ambiguous`` links wait for a person to confirm,
+    ``off_topic`` ones (junk, or the name in another sense) are kept with their reason but
+    never reach briefs or the queue. ``aboutness`` is how surely the signal is about the
+    account as an organisation (``ingestion.aboutness``)."""
 
     __tablename__ = "signal_accounts"
     __table_args__ = (
@@ -113,4 +117,5 @@ class SignalAccount(Base):
     status: Mapped[str] = mapped_column(String(16), default="matched")
     confidence: Mapped[float] = mapped_column(Float, default=1.0)
     reason: Mapped[str] = mapped_column(String(200), default="")
+    aboutness: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

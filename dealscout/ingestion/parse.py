@@ -16,6 +16,8 @@ import feedparser
 from dealscout.core.errors import Refused
 from dealscout.ingestion import extract, jobs
 from dealscout.ingestion.dedupe import canonical_url, content_hash
+from dealscout.ingestion.documents import refuse_near_empty, refuse_non_document
+from dealscout.ingestion.redirects import unwrap
 from dealscout.ingestion.sanitize import make_lead, normalize_space, one_line, to_text
 from dealscout.ingestion.schemas import ParsedDocument, ParsedFeed, RawItem, parse_date
 
@@ -73,7 +75,7 @@ def _absolute_http(link: str | None, base: str | None) -> str | None:
     if not link:
         return None
     absolute = urljoin(base or "", link.strip())
-    return absolute if urlsplit(absolute).scheme in ("http", "https") else None
+    return unwrap(absolute) if urlsplit(absolute).scheme in ("http", "https") else None
 
 
 def _item(
@@ -87,6 +89,7 @@ def _item(
     published: datetime | None,
     author: str | None,
     fetched_at: datetime,
+    site_name: str | None = None,
 ) -> RawItem:
     url = _absolute_http(link, base_url)
     summary = to_text(summary_html)
@@ -103,15 +106,18 @@ def _item(
         published_at=published or fetched_at,
         date_missing=published is None,
         author=one_line(author) or None,
+        site_name=one_line(site_name) or None,
         kind="entry",
     )
 
 
 def _entry_to_item(entry: Any, base_url: str | None, fetched_at: datetime) -> RawItem:
+    """One feed entry; FeedBurner's ``origLink`` and an RSS ``<source>`` name the publisher."""
     contents = [c.get("value", "") for c in entry.get("content", [])]
+    source = entry.get("source")
     return _item(
         guid=entry.get("id"),
-        link=entry.get("link"),
+        link=entry.get("feedburner_origlink") or entry.get("link"),
         base_url=base_url,
         title=entry.get("title"),
         summary_html=entry.get("summary"),
@@ -119,6 +125,7 @@ def _entry_to_item(entry: Any, base_url: str | None, fetched_at: datetime) -> Ra
         published=_feedparser_date(entry),
         author=entry.get("author"),
         fetched_at=fetched_at,
+        site_name=source.get("title") if isinstance(source, dict) else None,
     )
 
 
@@ -253,7 +260,11 @@ def _feed_document(feed: ParsedFeed) -> ParsedDocument:
 def parse_document(
     data: bytes, *, content_type: str | None, url: str | None, fetched_at: datetime
 ) -> ParsedDocument:
-    """Sniff a fetched document and parse it as a feed, a job board/careers page or an article."""
+    """Sniff a fetched document and parse it as a feed, a job board/careers page or an article.
+
+    Raises ``Refused`` for what is no document: empty or near-empty text, binary files,
+    spreadsheet exports (see ``documents``)."""
+    refuse_non_document(data, content_type)
     kind = sniff(data, content_type)
     if kind == "json":
         document = _load_json(data)
@@ -270,4 +281,5 @@ def parse_document(
         article = extract.extract_article(data, url, fetched_at=fetched_at)
         return ParsedDocument(kind="article", title=article.title, items=[article])
     item = _text_item(decode_text(data, content_type), url, fetched_at)
+    refuse_near_empty(item.text)
     return ParsedDocument(kind="article", title=item.title, items=[item])

@@ -19,7 +19,8 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from dealscout.accounts.models import Account
 from dealscout.core.db import utcnow
-from dealscout.ingestion import dedupe
+from dealscout.ingestion import aboutness, dedupe
+from dealscout.ingestion.aboutness import market_research_spam
 from dealscout.ingestion.classify import Classification, classify
 from dealscout.ingestion.facts import department_of
 from dealscout.ingestion.injection import looks_like_injection
@@ -31,6 +32,8 @@ from dealscout.ingestion.match import (
     match_accounts,
 )
 from dealscout.ingestion.models import Signal, SignalAccount
+from dealscout.ingestion.people import named_people
+from dealscout.ingestion.redirects import publisher
 from dealscout.ingestion.schemas import RawItem
 
 SignalRow = dict[str, Any]  # column → value of a ``signals`` row to insert
@@ -54,7 +57,7 @@ class IngestContext:
 
     workspace_id: int
     source_id: int | None
-    source_name: str
+    source_name: str  # the publisher when an item names none: never a path or a source id
     source_account_id: int | None
     baseline: bool
     now: datetime = field(default_factory=utcnow)
@@ -146,13 +149,13 @@ def workspace_dedupe(session: Session, workspace_id: int) -> WorkspaceDedupe:
 
 def account_refs(session: Session, workspace_id: int) -> list[AccountRef]:
     rows = session.execute(
-        select(Account.id, Account.name, Account.domain, Account.aliases).where(
+        select(Account.id, Account.name, Account.domain, Account.aliases, Account.industry).where(
             Account.workspace_id == workspace_id
         )
     )
     return [
-        AccountRef(id=id_, name=name, domain=domain, aliases=list(aliases or []))
-        for id_, name, domain, aliases in rows
+        AccountRef(id=id_, name=name, domain=domain, aliases=list(aliases or []), industry=industry)
+        for id_, name, domain, aliases, industry in rows
     ]
 
 
@@ -234,12 +237,14 @@ def _classification(item: RawItem) -> Classification:
 
 def _classified(item: RawItem, content: str) -> SignalRow:
     result = _classification(item)
+    people = named_people(item.title, item.summary or item.text)
     return {
         "type": result.type,
         "confidence": result.confidence,
         "secondary": [s.model_dump() for s in result.secondary],
-        "facts": result.facts,
+        "facts": {**result.facts, "people": people} if people else result.facts,
         "suspicious": looks_like_injection(content),
+        "junk_reason": market_research_spam(item.title, item.text or item.summary),
     }
 
 
@@ -257,7 +262,7 @@ def _new_row(ctx: IngestContext, item: RawItem, digest: str, status: str) -> Sig
         "title": item.title[:1000],
         "summary": item.summary[:4000],
         "text": item.text[:20000],
-        "source_name": ctx.source_name,
+        "source_name": (item.site_name or publisher(item.url) or ctx.source_name)[:200],
         "content_hash": digest,
         "minhash": None,
         "published_at": item.published_at,
@@ -271,6 +276,7 @@ def _new_row(ctx: IngestContext, item: RawItem, digest: str, status: str) -> Sig
         "suspicious": False,
         "duplicate_of_id": None,
         "reject_reason": item.reject_reason,
+        "junk_reason": None,
         "warnings": list(item.warnings),
     }
 
@@ -286,6 +292,7 @@ def _links(
             "status": match.status,
             "confidence": match.confidence,
             "reason": match.reason[:200],
+            "aboutness": match.aboutness,
         }
         for match in matches
     ]
@@ -341,6 +348,7 @@ def _ingest_locked(
     fresh: list[tuple[SignalRow, MinHash, list[AccountMatch]]] = []
     copies: list[tuple[SignalRow, SignalRow]] = []  # (near copy, its original in this batch)
     index = index_accounts(accounts)
+    by_id = {account.id: account for account in accounts}
     for (item, content, row), signature, original in zip(kept, signatures, in_store, strict=True):
         row["minhash"] = dedupe.signature_bytes(signature)
         earlier = batch.nearest(signature)  # the more similar of the two wins, as in one index
@@ -357,7 +365,8 @@ def _ingest_locked(
                 source_account_id=ctx.source_account_id,
             )
             batch.add(str(len(fresh)), signature)
-            fresh.append((row, signature, match_accounts(doc, index)))
+            matches = aboutness.apply(doc, match_accounts(doc, index), by_id, row["junk_reason"])
+            fresh.append((row, signature, matches))
             continue
         row["status"] = "duplicate"
         counts.duplicates += 1

@@ -70,6 +70,7 @@ class RawItem(BaseModel):
     published_at: datetime
     date_missing: bool = False
     author: str | None = None
+    site_name: str | None = None  # the publisher as the document names it
     kind: ItemKind
     job: JobFields | None = None
     reject_reason: str | None = None

@@ -16,6 +16,8 @@ from dealscout.ingestion.fetch import RetryLater, SafeFetcher, backoff_delay, lo
 from dealscout.ingestion.models import Source
 from dealscout.ingestion.parse import parse_document
 from dealscout.ingestion.pipeline import IngestContext, IngestCounts, account_refs, ingest_items
+from dealscout.ingestion.redirects import publisher
+from dealscout.ingestion.schemas import ParsedDocument
 
 
 @dataclass
@@ -76,6 +78,15 @@ def _account_name(session: Session, source: Source) -> str | None:
     return account.name if account else None
 
 
+def _publisher(source: Source, parsed: ParsedDocument) -> str:
+    """Whom to name for items that name no publisher themselves: the source's name when a
+    person gave one, else its web domain, else the feed's title; never a local path or
+    an internal id such as ``demo:file.xml``."""
+    if source.name and source.name != source.url[:200]:
+        return source.name
+    return publisher(source.url) or (parsed.title if parsed.kind == "feed" else "")
+
+
 def ingest_bytes(
     session: Session, source: Source, data: bytes, content_type: str | None, url: str | None
 ) -> IngestReport:
@@ -85,7 +96,7 @@ def ingest_bytes(
     ctx = IngestContext(
         workspace_id=source.workspace_id,
         source_id=source.id,
-        source_name=source.name or parsed.title or source.url,
+        source_name=_publisher(source, parsed),
         source_account_id=source.account_id,
         baseline=not source.baseline_done,
         now=now,

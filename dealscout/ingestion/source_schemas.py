@@ -81,3 +81,4 @@ class SignalRead(BaseModel):
     first_seen_at: datetime
     announced: bool
     suspicious: bool
+    junk_reason: str | None = None

@@ -1,0 +1,214 @@
+"""Is a document about the account as an organisation, or junk that only names it?
+
+Matching finds the account's name; this judges the use. Evidence for the organisation:
+the account's domain, a legal suffix or a stock ticker after the name, company vocabulary
+next to it, the name in the headline, words of the account's industry. Evidence against:
+the name written as an ordinary noun ("a brake caliper", "calipers"), or the name only as
+one entry in a list of "key players". Market-research and press-release-farm pages
+("Global … Market 2019 … Forecast … key players A, B, C") are junk whatever they name.
+
+Each link gets a score in [0, 1]: from ``ABOUT`` up it stays ``matched``; between
+``DOUBTFUL`` and ``ABOUT`` a matched link becomes ``ambiguous`` (the review list); below
+``DOUBTFUL``, or for junk, it becomes ``off_topic``: kept with its reason, left out of
+briefs and the queue.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from dealscout.ingestion.match import CONTEXT, SUFFIX, AccountMatch, AccountRef, MatchInput
+from dealscout.ingestion.redirects import publisher
+
+ABOUT = 0.5
+DOUBTFUL = 0.3
+_WINDOW = 60
+
+_EXCHANGE = (
+    r"(?:nasdaq|nyse(?: american| arca)?|amex|lse|tsxv?|asx|otc(?:qx|qb)?|sgx|hkex|xetra"
+    r"|euronext|six|bse|nse)"
+)
+_TICKER = re.compile(rf"^\s*(?:,?\s*{SUFFIX}\.?)?\s*\(\s*{_EXCHANGE}\s*:\s*[A-Z0-9.]+\s*\)", re.I)
+_SHARES_OF = re.compile(r"\bshares of\s+(?:the\s+)?$", re.I)
+_DETERMINER = re.compile(
+    r"\b(?:a|an|each|every|one|two|this|that|these|your|my|new|used|old|broken|worn)\s+"
+    r"(?:[a-z][\w-]*\s+){0,2}$",
+    re.I,
+)
+_LIST_CUE = re.compile(
+    r"\b(?:(?:key|major|leading|top|prominent|main|notable|dominant) (?:market )?"
+    r"(?:players|vendors|manufacturers|companies|competitors|participants)"
+    r"|players (?:such as|like|including)|companies profiled|profiled in|market players"
+    r"|vendors (?:such as|like|including)|competitors (?:such as|like|include))\b",
+    re.I,
+)
+_LIST_ITEM = r"[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,3}"
+_NAME_LIST = re.compile(rf"(?:{_LIST_ITEM}\s*[,;/]\s*){{2,}}(?:and\s+)?{_LIST_ITEM}")
+
+# Market-research / press-release-farm spam.
+_SPAM_TITLE = re.compile(
+    r"\bmarket\b.{0,80}\b(?:19|20)\d\d\b|\b(?:19|20)\d\d\b.{0,80}\bmarket\b"
+    r"|\b(?:global|worldwide)\b.{0,80}\bmarket\b",
+    re.I,
+)
+_SPAM_MARKERS = {
+    "key players": r"\b(?:key|major|leading|top|prominent) (?:market )?"
+    r"(?:players|vendors|manufacturers)\b",
+    "CAGR": r"\bcagr\b",
+    "forecast period": r"\bforecast(?:ed)? (?:period|to (?:19|20)\d\d|till (?:19|20)\d\d)\b",
+    "year range": r"\b(?:19|20)\d\d\s*(?:-|–|—|to)\s*(?:19|20)\d\d\b",
+    "market research": r"\bmarket research\b|\bresearch report\b"
+    r"|\bindustry (?:analysis|research|report)\b",
+    "market size": r"\bmarket (?:size|share|trends?|growth|outlook|status|insights|segmentation)\b",
+    "segmentation": r"\bby (?:type|application|end[- ]user|region|product type)\b|\bswot\b",
+    "competitive landscape": r"\bcompetitive landscape\b|\bgrowth opportunities\b",
+}  # fmt: skip
+_SPAM_RES = {label: re.compile(pattern, re.I) for label, pattern in _SPAM_MARKERS.items()}
+_SPAM_TEXT_CHARS = 3000
+
+
+def market_research_spam(title: str, text: str) -> str | None:
+    """The stated reason when the item is a market-research / press-release-farm page."""
+    body = f"{title}\n{text[:_SPAM_TEXT_CHARS]}"
+    found = [label for label, pattern in _SPAM_RES.items() if pattern.search(body)]
+    market_title = _SPAM_TITLE.search(title) is not None
+    if (market_title and len(found) >= 2) or len(found) >= 4:
+        return f"market-research spam ({', '.join(found[:4])})"
+    return None
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    text: str
+
+
+def _mentions(body: str, surfaces: Sequence[str]) -> list[Mention]:
+    found: list[Mention] = []
+    for surface in surfaces:
+        pattern = rf"(?<![\w@#.-]){re.escape(surface)}(?:e?s)?(?![\w-]|\.\w)"
+        found += [Mention(m.start(), m.end(), m.group(0)) for m in re.finditer(pattern, body, re.I)]
+    return sorted(found, key=lambda m: m.start)
+
+
+def _list_spans(body: str) -> list[tuple[int, int]]:
+    """Spans of comma lists of capitalised names that follow a "key players"-like cue."""
+    spans = []
+    for cue in _LIST_CUE.finditer(body):
+        window = body[cue.end() : cue.end() + 600]
+        names = _NAME_LIST.search(window)
+        if names and names.start() < 40:
+            spans.append((cue.end() + names.start(), cue.end() + names.end()))
+    return spans
+
+
+def _ordinary_noun(body: str, mention: Mention, surface: str) -> bool:
+    """Written in lower case, as a plural, or after an article or a count: a word, not a name."""
+    if mention.text[0].islower() or len(mention.text) > len(surface):
+        return True
+    return _DETERMINER.search(body[max(0, mention.start - 40) : mention.start]) is not None
+
+
+def _organisation_form(body: str, mention: Mention) -> bool:
+    after = body[mention.end : mention.end + _WINDOW]
+    before = body[max(0, mention.start - 20) : mention.start]
+    return (
+        re.match(r"\s*,?\s*" + SUFFIX, after, re.I) is not None
+        or _TICKER.match(after) is not None
+        or _SHARES_OF.search(before) is not None
+    )
+
+
+@dataclass(frozen=True)
+class Judgement:
+    score: float
+    reason: str
+
+
+def _on_domain(doc: MatchInput, body: str, account: AccountRef) -> bool:
+    domain = (account.domain or "").lower().removeprefix("www.")
+    if not domain:
+        return False
+    host = publisher(doc.url)
+    return host == domain or host.endswith("." + domain) or domain in body.lower()
+
+
+def judge(doc: MatchInput, account: AccountRef, from_own_source: bool) -> Judgement:
+    """How surely the document is about the account as an organisation, and why."""
+    body = f"{doc.title}\n{doc.text}"
+    if _on_domain(doc, body, account):
+        return Judgement(0.95, "on or naming the account's domain")
+    surfaces = [s for s in dict.fromkeys([account.name, *account.aliases]) if len(s.strip()) >= 2]
+    mentions = _mentions(body, surfaces)
+    if not mentions:
+        if from_own_source:
+            return Judgement(0.55, "from the account's own source; the name is not used")
+        return Judgement(0.4, "the name is not used")
+    spans = _list_spans(body)
+    outside = [m for m in mentions if not any(a <= m.start < b for a, b in spans)]
+    if not outside:
+        return Judgement(0.15, "named only in a list of key players")
+    plain = [m for m in outside if _ordinary_noun(body, m, _surface_of(m, surfaces))]
+    if plain and len(plain) == len(outside):
+        return Judgement(0.1, f"'{plain[0].text}' used as an ordinary word, not the company")
+    score, why = ABOUT, ["named"]
+    if any(_organisation_form(body, m) for m in outside):
+        score, why = score + 0.35, [*why, "as a company (suffix or ticker)"]
+    if not plain and any(_near_context(body, m) for m in outside):
+        score, why = score + 0.2, [*why, "with company vocabulary"]
+    if any(m.start < len(doc.title) for m in outside):
+        score, why = score + 0.1, [*why, "in the headline"]
+    if _industry_words(account, body):
+        score, why = score + 0.1, [*why, "with industry words"]
+    if plain:
+        score, why = score - 0.3, [*why, f"but also '{plain[0].text}' as an ordinary word"]
+    return Judgement(round(min(max(score, 0.0), 1.0), 3), ", ".join(why))
+
+
+def _surface_of(mention: Mention, surfaces: Sequence[str]) -> str:
+    lowered = mention.text.lower()
+    return next((s for s in surfaces if lowered.startswith(s.lower())), mention.text)
+
+
+def _near_context(body: str, mention: Mention) -> bool:
+    window = body[max(0, mention.start - _WINDOW) : mention.end + _WINDOW]
+    return CONTEXT.search(window) is not None
+
+
+def _industry_words(account: AccountRef, body: str) -> bool:
+    words = {w for w in re.findall(r"[a-z]{4,}", (account.industry or "").lower())}
+    lowered = body.lower()
+    return any(re.search(rf"\b{w}", lowered) for w in words)
+
+
+def apply(
+    doc: MatchInput,
+    matches: Sequence[AccountMatch],
+    accounts: dict[int, AccountRef],
+    spam: str | None,
+) -> list[AccountMatch]:
+    """The matches with their aboutness: junk and off-topic links become ``off_topic``,
+    doubtful matched links ``ambiguous``; the reason says why."""
+    judged = []
+    for match in matches:
+        account = accounts.get(match.account_id)
+        if account is None:
+            judged.append(match)
+            continue
+        verdict = judge(doc, account, doc.source_account_id == match.account_id)
+        status, reason = match.status, match.reason
+        if spam is not None:
+            status, reason = "off_topic", spam
+        elif verdict.score < DOUBTFUL:
+            status, reason = "off_topic", f"off-topic: {verdict.reason}"
+        elif verdict.score < ABOUT and status == "matched":
+            status, reason = "ambiguous", f"doubtful: {verdict.reason}"
+        judged.append(
+            match.model_copy(
+                update={"status": status, "reason": reason, "aboutness": verdict.score}
+            )
+        )
+    return judged
