@@ -51,9 +51,12 @@ def _looks_binary(head: bytes) -> bool:
 
 
 def _looks_tabular(text: str) -> bool:
-    """At least three lines that split into the same number (≥ 3) of delimited fields."""
-    lines = [line for line in text.splitlines()[:20] if line.strip()]
-    if len(lines) < 3 or lines[0].lstrip("\ufeff \t").startswith(("<", "{", "[")):
+    """At least three lines that split into the same number (≥ 3) of delimited fields
+    and read as rows, not sentences (most do not end with a full stop)."""
+    lines = [line.strip() for line in text.splitlines()[:20] if line.strip()]
+    if len(lines) < 3 or lines[0].lstrip("\ufeff").startswith(("<", "{", "[")):
+        return False
+    if sum(line.endswith((".", "!", "?")) for line in lines) * 2 >= len(lines):
         return False
     for delimiter in _DELIMITERS:
         counts = Counter(line.count(delimiter) for line in lines)

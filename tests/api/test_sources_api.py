@@ -107,3 +107,36 @@ def test_other_workspaces_cannot_see_or_fetch_sources(world: dict) -> None:
         assert getattr(client, method)(path, headers=outsider.headers).status_code == 404, path
     assert client.get("/v1/sources", headers=outsider.headers).json() == []
     assert world["server"].hits("/a.xml") == 0
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "content_type", "reason"),
+    [
+        ("/logo.png", b"\x89PNG\r\n\x1a\n" + bytes(64), "image/png", "unsupported content type"),
+        # a server that labels an image as text: the bytes tell
+        ("/logo", b"\x89PNG\r\n\x1a\n" + bytes(64), "text/plain", "PNG image"),
+        ("/empty.txt", b"", "text/plain", "empty document"),
+        (
+            "/accounts.csv",
+            b"Name,Domain,Tier\nFennick Labs,fennick.example,1\nB,b.example,2\n",
+            "text/csv",
+            "CSV",
+        ),
+    ],
+)
+def test_a_fetched_non_document_is_refused_with_its_reason(
+    world: dict, path: str, body: bytes, content_type: str, reason: str
+) -> None:
+    from tests.support.httpserver import Reply
+
+    client, rep, account, server = world["client"], world["rep"], world["account"], world["server"]
+    server.add(path, Reply(body=body, content_type=content_type))
+    created = client.post(
+        "/v1/sources", json={"url": server.url(path), "account_id": account.id}, headers=rep.headers
+    )
+    source_id = created.json()["id"]
+    refused = client.post(f"/v1/sources/{source_id}/fetch", headers=rep.headers)
+    assert refused.status_code == 422 and reason in refused.json()["detail"]
+    status = client.get(f"/v1/sources/{source_id}", headers=rep.headers).json()
+    assert status["last_status"] == "refused" and reason in status["last_error"]
+    assert client.get(f"/v1/accounts/{account.id}/signals", headers=rep.headers).json() == []
