@@ -67,15 +67,33 @@ _SPAM_MARKERS = {
 }  # fmt: skip
 _SPAM_RES = {label: re.compile(pattern, re.I) for label, pattern in _SPAM_MARKERS.items()}
 _SPAM_TEXT_CHARS = 3000
+# The noun heap of a report title: "… Market 2019 Global Industry Size, Share, Growth,
+# Trends, Demand and Forecast 2025".
+_REPORT_WORDS = re.compile(
+    r"\b(?:size|share|growth|trends?|demand|forecast|analysis|outlook|report|research|insights"
+    r"|opportunit(?:y|ies)|cagr|players|industry|status|segmentation|scope|applications|types"
+    r"|manufacturers|vendors|regions|competitive|landscape|booming|swot|emerging|revenue)\b",
+    re.I,
+)
+# Verbs of a news headline: a company does something ("gains market share, raises forecast").
+_NEWS_VERB = re.compile(
+    r"\b(?:raises|gains|opens|launches|announces|reports|posts|names|appoints|acquires|buys"
+    r"|cuts|beats|misses|expands|signs|wins|hires|lays|files|says|said|unveils|partners)\b",
+    re.I,
+)
 
 
 def market_research_spam(title: str, text: str) -> str | None:
-    """The stated reason when the item is a market-research / press-release-farm page."""
+    """The stated reason when the item is a market-research / press-release-farm page:
+    a report title (a market, a year or "global", a heap of report words, no news verb)
+    backed by report vocabulary, or report vocabulary throughout the text."""
     body = f"{title}\n{text[:_SPAM_TEXT_CHARS]}"
     found = [label for label, pattern in _SPAM_RES.items() if pattern.search(body)]
-    market_title = _SPAM_TITLE.search(title) is not None
-    if (market_title and len(found) >= 2) or len(found) >= 4:
-        return f"market-research spam ({', '.join(found[:4])})"
+    report_title = _SPAM_TITLE.search(title) is not None and not _NEWS_VERB.search(title)
+    heap = {w.lower().rstrip("s") for w in _REPORT_WORDS.findall(title)}
+    if (report_title and len(heap) + len(found) >= 3) or len(found) >= 4:
+        cues = [*found, *(f"'{w}'" for w in sorted(heap))][:4]
+        return f"market-research spam ({', '.join(cues)})"
     return None
 
 

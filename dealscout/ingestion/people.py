@@ -20,7 +20,10 @@ _PERSON = (
 _ROLE = rf"(?:{EXEC_TITLE}|(?:independent |non-executive )?director|insider|treasurer)"
 # Titles that stand before a name without a comma: acronyms and "Chief … Officer" only, so
 # "President Joe Biden" in a politics paragraph names nobody at the account.
-_ROLE_BEFORE = r"(?-i:C[A-Z]O|EVP|SVP|VP|Director|Chief [A-Z][a-z]+(?: [A-Z][a-z]+)? Officer)"
+_ROLE_BEFORE = (
+    r"(?-i:C[A-Z]O|EVP|SVP|VP|(?:Senior |Executive )?Vice President|Director|Chairman|Chairwoman"
+    r"|Co-[Ff]ounder|Founder|General Counsel|Chief [A-Z][a-z]+(?: [A-Z][a-z]+)? Officer)"
+)
 _ORG = r"(?-i:[A-Z][\w&.'-]*(?:\s(?:of\s|&\s)?[A-Z][\w&.'-]*){0,3})"
 _TRADE = r"(?:sells|sold|buys|bought|acquires|acquired|purchases|purchased|disposes|dumps)"
 _APPOINT = (

@@ -248,6 +248,12 @@ def _classified(item: RawItem, content: str) -> SignalRow:
     }
 
 
+def _publisher_of(item: RawItem, ctx: IngestContext) -> str:
+    """The site that published the item (a job post's employer), else the source's."""
+    employer = item.job.company if item.job else None
+    return item.site_name or publisher(item.url) or employer or ctx.source_name
+
+
 def _new_row(ctx: IngestContext, item: RawItem, digest: str, status: str) -> SignalRow:
     """The ``signals`` row of an item; a new active signal gets its classification later."""
     return {
@@ -262,7 +268,7 @@ def _new_row(ctx: IngestContext, item: RawItem, digest: str, status: str) -> Sig
         "title": item.title[:1000],
         "summary": item.summary[:4000],
         "text": item.text[:20000],
-        "source_name": (item.site_name or publisher(item.url) or ctx.source_name)[:200],
+        "source_name": _publisher_of(item, ctx)[:200],
         "content_hash": digest,
         "minhash": None,
         "published_at": item.published_at,

@@ -80,10 +80,15 @@ def test_spam_and_off_topic_links_are_kept_with_their_reason() -> None:
         "Revenue Intelligence Software Market 2019 Global Share, Growth, Size, Trends and "
         "Forecast to 2024 | Key Players: Gong, Clari, Caliper",
         "Worldwide Sales Forecasting Software Market Size, Share | CAGR of 11.2% (2020-2027)",
+        "Brake Caliper Market 2019 Global Industry Size, Share, Growth, Trends, Demand and "
+        "Forecast 2025",
+        "Global Brake Caliper Market Report 2019 - Market Size, Share, Price, Trend and Forecast",
+        "Brake Caliper Market Insights 2019, Global and Chinese Scenario is Booming",
     ],
 )
-def test_market_research_pages_are_spam(title: str) -> None:
-    reason = market_research_spam(title, "The report covers segmentation by type and application.")
+@pytest.mark.parametrize("text", ["", "The report covers segmentation by type and application."])
+def test_market_research_pages_are_spam(title: str, text: str) -> None:
+    reason = market_research_spam(title, text)
     assert reason is not None and reason.startswith("market-research spam (")
 
 
@@ -93,6 +98,8 @@ def test_market_research_pages_are_spam(title: str) -> None:
         ("Caliper gains market share, raises forecast for 2024", "Revenue grew 30% in Q3."),
         ("Caliper opens Dublin office as European market grows", "It will hire 120 people."),
         ("Stock market today: Dow rises", "Shares of Caliper rose 4% in 2026 trading."),
+        ("Caliper gains market share, raises revenue forecast on industry growth in 2024", ""),
+        ("Global markets slide in 2026 as tech stocks fall", "Caliper shares fell 3%."),
     ],
 )
 def test_news_about_markets_is_not_spam(title: str, text: str) -> None:

@@ -38,6 +38,15 @@ from dealscout.ingestion.people import named_people
                 {"person": "Marcus Lee", "title": "chief operating officer"},
             ],
         ),
+        (
+            "Insider Selling: Caliper Inc (NASDAQ:CLPR) SVP Sells 2,000 Shares of Stock",
+            "Caliper Inc (NASDAQ:CLPR) SVP Christopher A. Coughlin sold 2,000 shares. "
+            "Chairman Ward J. Hale also sold stock.",
+            [
+                {"person": "Christopher A. Coughlin", "title": "SVP"},
+                {"person": "Ward J. Hale", "title": "Chairman"},
+            ],
+        ),
     ],
 )
 def test_executives_with_a_role_are_named(
