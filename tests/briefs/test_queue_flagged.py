@@ -51,12 +51,12 @@ def test_flagged_and_junk_signals_contribute_nothing(session: Session) -> None:
     admin = create_member(session, workspace, "admin@example.test", "admin")
     flagged = create_account(session, admin, "Caliper")
     clean = create_account(session, admin, "Halvard Freight")
-    for account, items in ((flagged, (INJECTION, SPAM)), (clean, (CLEAN,))):
+    for account, batch in ((flagged, (INJECTION, SPAM)), (clean, (CLEAN,))):
         url = f"https://wire.example/{account.id}"
         source = ingestion.source_for(session, workspace.id, url, account.id)
-        feed = _feed(account.id, *items)
+        feed = _feed(account.id, *batch)
         report = ingestion.ingest_bytes(session, source, feed, "application/rss+xml", None)
-        assert report.new == len(items)
+        assert report.new == len(batch)
         after_ingest(session, report.new_signal_ids, report.account_ids or [account.id])
     session.commit()
     by_title = {s.title: s for s in session.scalars(select(Signal))}
