@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from dealscout.ingestion.match import CONTEXT, SUFFIX, AccountMatch, AccountRef, MatchInput
 from dealscout.ingestion.redirects import publisher
@@ -30,28 +31,30 @@ _EXCHANGE = (
     r"(?:nasdaq|nyse(?: american| arca)?|amex|lse|tsxv?|asx|otc(?:qx|qb)?|sgx|hkex|xetra"
     r"|euronext|six|bse|nse)"
 )
-_TICKER = re.compile(rf"^\s*(?:,?\s*{SUFFIX}\.?)?\s*\(\s*{_EXCHANGE}\s*:\s*[A-Z0-9.]+\s*\)", re.I)
-_SHARES_OF = re.compile(r"\bshares of\s+(?:the\s+)?$", re.I)
+# The patterns below run on lower-cased text: without IGNORECASE, re scans literals fast.
+_SUFFIX_AFTER = re.compile(r"\s*,?\s*" + SUFFIX)
+_TICKER = re.compile(rf"\s*(?:,?\s*{SUFFIX}\.?)?\s*\(\s*{_EXCHANGE}\s*:\s*[a-z0-9.]+\s*\)")
+_SHARES_OF = re.compile(r"\bshares of\s+(?:the\s+)?$")
 _DETERMINER = re.compile(
     r"\b(?:a|an|each|every|one|two|this|that|these|your|my|new|used|old|broken|worn)\s+"
-    r"(?:[a-z][\w-]*\s+){0,2}$",
-    re.I,
+    r"(?:[a-z][\w-]*\s+){0,2}$"
 )
+_CONTEXT = re.compile(CONTEXT.pattern)
 _LIST_CUE = re.compile(
     r"\b(?:(?:key|major|leading|top|prominent|main|notable|dominant) (?:market )?"
     r"(?:players|vendors|manufacturers|companies|competitors|participants)"
     r"|players (?:such as|like|including)|companies profiled|profiled in|market players"
-    r"|vendors (?:such as|like|including)|competitors (?:such as|like|include))\b",
-    re.I,
+    r"|vendors (?:such as|like|including)|competitors (?:such as|like|include))\b"
 )
+_LIST_WORDS = ("players", "vendors", "manufacturers", "companies", "competitors", "participants",
+               "profiled")  # fmt: skip
 _LIST_ITEM = r"[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,3}"
 _NAME_LIST = re.compile(rf"(?:{_LIST_ITEM}\s*[,;/]\s*){{2,}}(?:and\s+)?{_LIST_ITEM}")
 
 # Market-research / press-release-farm spam.
 _SPAM_TITLE = re.compile(
     r"\bmarket\b.{0,80}\b(?:19|20)\d\d\b|\b(?:19|20)\d\d\b.{0,80}\bmarket\b"
-    r"|\b(?:global|worldwide)\b.{0,80}\bmarket\b",
-    re.I,
+    r"|\b(?:global|worldwide)\b.{0,80}\bmarket\b"
 )
 _SPAM_MARKERS = {
     "key players": r"\b(?:key|major|leading|top|prominent) (?:market )?"
@@ -65,21 +68,20 @@ _SPAM_MARKERS = {
     "segmentation": r"\bby (?:type|application|end[- ]user|region|product type)\b|\bswot\b",
     "competitive landscape": r"\bcompetitive landscape\b|\bgrowth opportunities\b",
 }  # fmt: skip
-_SPAM_RES = {label: re.compile(pattern, re.I) for label, pattern in _SPAM_MARKERS.items()}
+# Every spam pattern runs on lower-cased text: without IGNORECASE, re scans literals fast.
+_SPAM_RES = {label: re.compile(pattern) for label, pattern in _SPAM_MARKERS.items()}
 _SPAM_TEXT_CHARS = 3000
 # The noun heap of a report title: "… Market 2019 Global Industry Size, Share, Growth,
 # Trends, Demand and Forecast 2025".
 _REPORT_WORDS = re.compile(
     r"\b(?:size|share|growth|trends?|demand|forecast|analysis|outlook|report|research|insights"
     r"|opportunit(?:y|ies)|cagr|players|industry|status|segmentation|scope|applications|types"
-    r"|manufacturers|vendors|regions|competitive|landscape|booming|swot|emerging|revenue)\b",
-    re.I,
+    r"|manufacturers|vendors|regions|competitive|landscape|booming|swot|emerging|revenue)\b"
 )
 # Verbs of a news headline: a company does something ("gains market share, raises forecast").
 _NEWS_VERB = re.compile(
     r"\b(?:raises|gains|opens|launches|announces|reports|posts|names|appoints|acquires|buys"
-    r"|cuts|beats|misses|expands|signs|wins|hires|lays|files|says|said|unveils|partners)\b",
-    re.I,
+    r"|cuts|beats|misses|expands|signs|wins|hires|lays|files|says|said|unveils|partners)\b"
 )
 
 
@@ -87,10 +89,13 @@ def market_research_spam(title: str, text: str) -> str | None:
     """The stated reason when the item is a market-research / press-release-farm page:
     a report title (a market, a year or "global", a heap of report words, no news verb)
     backed by report vocabulary, or report vocabulary throughout the text."""
-    body = f"{title}\n{text[:_SPAM_TEXT_CHARS]}"
+    body = f"{title}\n{text[:_SPAM_TEXT_CHARS]}".lower()
+    if "market" not in body:
+        return None
+    title = title.lower()
     found = [label for label, pattern in _SPAM_RES.items() if pattern.search(body)]
     report_title = _SPAM_TITLE.search(title) is not None and not _NEWS_VERB.search(title)
-    heap = {w.lower().rstrip("s") for w in _REPORT_WORDS.findall(title)}
+    heap = {w.rstrip("s") for w in _REPORT_WORDS.findall(title)}
     if (report_title and len(heap) + len(found) >= 3) or len(found) >= 4:
         cues = [*found, *(f"'{w}'" for w in sorted(heap))][:4]
         return f"market-research spam ({', '.join(cues)})"
@@ -104,18 +109,30 @@ class Mention:
     text: str
 
 
-def _mentions(body: str, surfaces: Sequence[str]) -> list[Mention]:
-    found: list[Mention] = []
-    for surface in surfaces:
-        pattern = rf"(?<![\w@#.-]){re.escape(surface)}(?:e?s)?(?![\w-]|\.\w)"
-        found += [Mention(m.start(), m.end(), m.group(0)) for m in re.finditer(pattern, body, re.I)]
+@lru_cache(maxsize=4096)
+def _surface_pattern(surface: str) -> re.Pattern[str]:
+    """The name (lower case) as a word, plural allowed; not inside a domain or a handle."""
+    return re.compile(rf"{re.escape(surface.lower())}(?:e?s)?(?![\w-]|\.\w)")
+
+
+def _mentions(body: str, low: str, surfaces: Sequence[str]) -> list[Mention]:
+    """Every use of a surface; ``low`` is ``body.lower()`` with the same length. (The
+    pattern starts with its literal, so the character before is checked here.)"""
+    found = [
+        Mention(m.start(), m.end(), body[m.start() : m.end()])
+        for surface in surfaces
+        for m in _surface_pattern(surface).finditer(low)
+        if m.start() == 0 or not (low[m.start() - 1].isalnum() or low[m.start() - 1] in "_@#.-")
+    ]
     return sorted(found, key=lambda m: m.start)
 
 
-def _list_spans(body: str) -> list[tuple[int, int]]:
+def _list_spans(body: str, low: str) -> list[tuple[int, int]]:
     """Spans of comma lists of capitalised names that follow a "key players"-like cue."""
+    if not any(word in low for word in _LIST_WORDS):
+        return []
     spans = []
-    for cue in _LIST_CUE.finditer(body):
+    for cue in _LIST_CUE.finditer(low):
         window = body[cue.end() : cue.end() + 600]
         names = _NAME_LIST.search(window)
         if names and names.start() < 40:
@@ -123,18 +140,18 @@ def _list_spans(body: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _ordinary_noun(body: str, mention: Mention, surface: str) -> bool:
+def _ordinary_noun(low: str, mention: Mention, surface: str) -> bool:
     """Written in lower case, as a plural, or after an article or a count: a word, not a name."""
     if mention.text[0].islower() or len(mention.text) > len(surface):
         return True
-    return _DETERMINER.search(body[max(0, mention.start - 40) : mention.start]) is not None
+    return _DETERMINER.search(low[max(0, mention.start - 40) : mention.start]) is not None
 
 
-def _organisation_form(body: str, mention: Mention) -> bool:
-    after = body[mention.end : mention.end + _WINDOW]
-    before = body[max(0, mention.start - 20) : mention.start]
+def _organisation_form(low: str, mention: Mention) -> bool:
+    after = low[mention.end : mention.end + _WINDOW]
+    before = low[max(0, mention.start - 20) : mention.start]
     return (
-        re.match(r"\s*,?\s*" + SUFFIX, after, re.I) is not None
+        _SUFFIX_AFTER.match(after) is not None
         or _TICKER.match(after) is not None
         or _SHARES_OF.search(before) is not None
     )
@@ -146,40 +163,50 @@ class Judgement:
     reason: str
 
 
-def _on_domain(doc: MatchInput, body: str, account: AccountRef) -> bool:
+def _on_domain(doc: MatchInput, low: str, account: AccountRef) -> bool:
     domain = (account.domain or "").lower().removeprefix("www.")
     if not domain:
         return False
     host = publisher(doc.url)
-    return host == domain or host.endswith("." + domain) or domain in body.lower()
+    return host == domain or host.endswith("." + domain) or domain in low
+
+
+def _lower_aligned(text: str) -> str:
+    """``text.lower()`` with every offset kept (the rare character that lower-cases to two,
+    such as "İ", stays as it is)."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
 
 
 def judge(doc: MatchInput, account: AccountRef, from_own_source: bool) -> Judgement:
     """How surely the document is about the account as an organisation, and why."""
     body = f"{doc.title}\n{doc.text}"
-    if _on_domain(doc, body, account):
+    low = _lower_aligned(body)
+    if _on_domain(doc, low, account):
         return Judgement(0.95, "on or naming the account's domain")
     surfaces = [s for s in dict.fromkeys([account.name, *account.aliases]) if len(s.strip()) >= 2]
-    mentions = _mentions(body, surfaces)
+    mentions = _mentions(body, low, surfaces)
     if not mentions:
         if from_own_source:
             return Judgement(0.55, "from the account's own source; the name is not used")
         return Judgement(0.4, "the name is not used")
-    spans = _list_spans(body)
+    spans = _list_spans(body, low)
     outside = [m for m in mentions if not any(a <= m.start < b for a, b in spans)]
     if not outside:
         return Judgement(0.15, "named only in a list of key players")
-    plain = [m for m in outside if _ordinary_noun(body, m, _surface_of(m, surfaces))]
+    plain = [m for m in outside if _ordinary_noun(low, m, _surface_of(m, surfaces))]
     if plain and len(plain) == len(outside):
         return Judgement(0.1, f"'{plain[0].text}' used as an ordinary word, not the company")
     score, why = ABOUT, ["named"]
-    if any(_organisation_form(body, m) for m in outside):
+    if any(_organisation_form(low, m) for m in outside):
         score, why = score + 0.35, [*why, "as a company (suffix or ticker)"]
-    if not plain and any(_near_context(body, m) for m in outside):
+    if not plain and any(_near_context(low, m) for m in outside):
         score, why = score + 0.2, [*why, "with company vocabulary"]
     if any(m.start < len(doc.title) for m in outside):
         score, why = score + 0.1, [*why, "in the headline"]
-    if _industry_words(account, body):
+    if _industry_words(account, low):
         score, why = score + 0.1, [*why, "with industry words"]
     if plain:
         score, why = score - 0.3, [*why, f"but also '{plain[0].text}' as an ordinary word"]
@@ -191,15 +218,14 @@ def _surface_of(mention: Mention, surfaces: Sequence[str]) -> str:
     return next((s for s in surfaces if lowered.startswith(s.lower())), mention.text)
 
 
-def _near_context(body: str, mention: Mention) -> bool:
-    window = body[max(0, mention.start - _WINDOW) : mention.end + _WINDOW]
-    return CONTEXT.search(window) is not None
+def _near_context(low: str, mention: Mention) -> bool:
+    window = low[max(0, mention.start - _WINDOW) : mention.end + _WINDOW]
+    return _CONTEXT.search(window) is not None
 
 
-def _industry_words(account: AccountRef, body: str) -> bool:
-    words = {w for w in re.findall(r"[a-z]{4,}", (account.industry or "").lower())}
-    lowered = body.lower()
-    return any(re.search(rf"\b{w}", lowered) for w in words)
+def _industry_words(account: AccountRef, low: str) -> bool:
+    words = set(re.findall(r"[a-z]{4,}", (account.industry or "").lower()))
+    return any(re.search(rf"\b{w}", low) for w in words)
 
 
 def apply(

@@ -45,6 +45,14 @@ _PATTERNS = [
         re.I,
     ),
 ]
+# Words each pattern needs, checked before it runs (lower case; a substring is enough).
+_ROLE_WORDS = (
+    "chief", "officer", "ceo", "cfo", "cto", "coo", "cmo", "cro", "cio", "ciso", "cpo", "cso",
+    "cdo", "cco", "cao", "cxo", "cho", "vp", "president", "director", "chair", "founder",
+    "counsel", "head of", "insider", "treasurer", "board",
+)  # fmt: skip
+_TRADE_WORDS = ("sell", "sold", "buy", "bought", "acquir", "purchas", "dispos", "dump")
+_APPOINT_WORDS = ("appoint", "name", "hire", "tap", "promot", "elect", "welcome", "add")
 _NOT_A_PERSON = re.compile(
     r"^(?:The|A|An|This|New|Insider|Shares|Stock)\b|\b(?:Inc|Corp|Co|Ltd|LLC|Plc|Group|Holdings"
     r"|Company|Technologies|Selling|Buying|Sells|Buys)\b"
@@ -58,12 +66,26 @@ def _pieces(title: str, summary: str) -> list[str]:
     return [title, *sentences[:_SENTENCES]]
 
 
+def _patterns_for(piece: str) -> list[re.Pattern[str]]:
+    """The patterns whose required words the piece holds (a cheap literal check first:
+    most sentences name no executive, and the patterns scan every capital letter)."""
+    low = piece.lower()
+    role = any(word in low for word in _ROLE_WORDS)
+    wanted = [
+        "insider" in low and any(word in low for word in _TRADE_WORDS),
+        role,
+        role and "," in low,
+        role and any(word in low for word in _APPOINT_WORDS),
+    ]
+    return [pattern for pattern, needed in zip(_PATTERNS, wanted, strict=True) if needed]
+
+
 def named_people(title: str, summary: str) -> list[dict[str, str]]:
     """``[{"person", "title", "org"?}]`` for executives named with a role, in text order;
     a person named twice keeps the most specific role ("insider" gives way to "CFO")."""
     found: dict[str, dict[str, str]] = {}
     for piece in _pieces(title, summary):
-        for pattern in _PATTERNS:
+        for pattern in _patterns_for(piece):
             for m in pattern.finditer(piece):
                 person = " ".join(m.group("person").split())
                 if _NOT_A_PERSON.search(person):
