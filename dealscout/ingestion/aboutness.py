@@ -26,18 +26,19 @@ from dealscout.ingestion.redirects import publisher
 ABOUT = 0.5
 DOUBTFUL = 0.3
 _WINDOW = 60
+_MAX_MENTIONS = 12
 
 _EXCHANGE = (
     r"(?:nasdaq|nyse(?: american| arca)?|amex|lse|tsxv?|asx|otc(?:qx|qb)?|sgx|hkex|xetra"
     r"|euronext|six|bse|nse)"
 )
 # The patterns below run on lower-cased text: without IGNORECASE, re scans literals fast.
-_SUFFIX_AFTER = re.compile(r"\s*,?\s*" + SUFFIX)
-_TICKER = re.compile(rf"\s*(?:,?\s*{SUFFIX}\.?)?\s*\(\s*{_EXCHANGE}\s*:\s*[a-z0-9.]+\s*\)")
+_ORG_AFTER = re.compile(rf"\s*,?\s*(?:{SUFFIX}|\(\s*{_EXCHANGE}\s*:\s*[a-z0-9.]+\s*\))")
 _SHARES_OF = re.compile(r"\bshares of\s+(?:the\s+)?$")
-_DETERMINER = re.compile(
-    r"\b(?:a|an|each|every|one|two|this|that|these|your|my|new|used|old|broken|worn)\s+"
-    r"(?:[a-z][\w-]*\s+){0,2}$"
+_DETERMINER = re.compile(  # "a brake caliper", "two worn calipers"; not "a spokesperson for"
+    r"\b(?:a|an|each|every|one|two|this|that|these|your|my|new|used|old|broken|worn) +"
+    r"(?:(?!(?:for|of|at|with|from|by|to|in|on|and|or|but|said|says|than|about|as|like"
+    r"|including|versus|vs)\b)[a-z][\w-]* +){0,2}$"
 )
 _CONTEXT = re.compile(CONTEXT.pattern)
 _LIST_CUE = re.compile(
@@ -64,7 +65,11 @@ _SPAM_MARKERS = {
     "year range": r"\b(?:19|20)\d\d\s*(?:-|–|—|to)\s*(?:19|20)\d\d\b",
     "market research": r"\bmarket research\b|\bresearch report\b"
     r"|\bindustry (?:analysis|research|report)\b",
-    "market size": r"\bmarket (?:size|share|trends?|growth|outlook|status|insights|segmentation)\b",
+    "market size": r"\bmarket (?:size|share|trends?|growth|outlook|status|insights|segmentation"
+    r"|report|analysis|forecast|overview|study|scenario|demand|revenue|dynamics|estimates?"
+    r"|valuation|opportunit\w*)\b",
+    "market projection": r"\bmarket (?:is )?(?:expected |projected |poised |set |anticipated )?"
+    r"(?:to|will) (?:witness|reach|grow|surpass|hit|expand|register|exhibit|touch|boom|see)\b",
     "segmentation": r"\bby (?:type|application|end[- ]user|region|product type)\b|\bswot\b",
     "competitive landscape": r"\bcompetitive landscape\b|\bgrowth opportunities\b",
 }  # fmt: skip
@@ -96,7 +101,8 @@ def market_research_spam(title: str, text: str) -> str | None:
     found = [label for label, pattern in _SPAM_RES.items() if pattern.search(body)]
     report_title = _SPAM_TITLE.search(title) is not None and not _NEWS_VERB.search(title)
     heap = {w.rstrip("s") for w in _REPORT_WORDS.findall(title)}
-    if (report_title and len(heap) + len(found) >= 3) or len(found) >= 4:
+    weight = len(heap) + len(found) + (2 if "market projection" in found else 0)
+    if (report_title and weight >= 3) or len(found) >= 4:
         cues = [*found, *(f"'{w}'" for w in sorted(heap))][:4]
         return f"market-research spam ({', '.join(cues)})"
     return None
@@ -107,6 +113,7 @@ class Mention:
     start: int
     end: int
     text: str
+    plural: bool
 
 
 @lru_cache(maxsize=4096)
@@ -116,15 +123,18 @@ def _surface_pattern(surface: str) -> re.Pattern[str]:
 
 
 def _mentions(body: str, low: str, surfaces: Sequence[str]) -> list[Mention]:
-    """Every use of a surface; ``low`` is ``body.lower()`` with the same length. (The
-    pattern starts with its literal, so the character before is checked here.)"""
-    found = [
-        Mention(m.start(), m.end(), body[m.start() : m.end()])
-        for surface in surfaces
-        for m in _surface_pattern(surface).finditer(low)
-        if m.start() == 0 or not (low[m.start() - 1].isalnum() or low[m.start() - 1] in "_@#.-")
-    ]
-    return sorted(found, key=lambda m: m.start)
+    """The first uses of the surfaces, the longest at each place; ``low`` is
+    ``body.lower()`` with the same length. (The pattern starts with its literal, so the
+    character before is checked here.)"""
+    found: dict[int, Mention] = {}
+    for surface in surfaces:
+        for m in _surface_pattern(surface).finditer(low):
+            start, end = m.span()
+            if start and (low[start - 1].isalnum() or low[start - 1] in "_@#.-"):
+                continue
+            if start not in found or found[start].end < end:
+                found[start] = Mention(start, end, body[start:end], end - start > len(surface))
+    return [found[start] for start in sorted(found)][:_MAX_MENTIONS]
 
 
 def _list_spans(body: str, low: str) -> list[tuple[int, int]]:
@@ -140,20 +150,19 @@ def _list_spans(body: str, low: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _ordinary_noun(low: str, mention: Mention, surface: str) -> bool:
+def _ordinary_noun(low: str, mention: Mention) -> bool:
     """Written in lower case, as a plural, or after an article or a count: a word, not a name."""
-    if mention.text[0].islower() or len(mention.text) > len(surface):
+    if mention.text[0].islower() or mention.plural:
         return True
-    return _DETERMINER.search(low[max(0, mention.start - 40) : mention.start]) is not None
+    return _DETERMINER.search(low, max(0, mention.start - 40), mention.start) is not None
 
 
-def _organisation_form(low: str, mention: Mention) -> bool:
-    after = low[mention.end : mention.end + _WINDOW]
-    before = low[max(0, mention.start - 20) : mention.start]
+def _organisation_form(low: str, mention: Mention, shares_of: bool) -> bool:
+    """A legal suffix or an exchange ticker right after the name, or "shares of" before it."""
+    if _ORG_AFTER.match(low, mention.end) is not None:
+        return True
     return (
-        _SUFFIX_AFTER.match(after) is not None
-        or _TICKER.match(after) is not None
-        or _SHARES_OF.search(before) is not None
+        shares_of and _SHARES_OF.search(low, max(0, mention.start - 20), mention.start) is not None
     )
 
 
@@ -182,7 +191,7 @@ def _lower_aligned(text: str) -> str:
 
 def judge(doc: MatchInput, account: AccountRef, from_own_source: bool) -> Judgement:
     """How surely the document is about the account as an organisation, and why."""
-    body = f"{doc.title}\n{doc.text}"
+    body = doc.text if doc.text.startswith(doc.title) else f"{doc.title}\n{doc.text}"
     low = _lower_aligned(body)
     if _on_domain(doc, low, account):
         return Judgement(0.95, "on or naming the account's domain")
@@ -196,11 +205,12 @@ def judge(doc: MatchInput, account: AccountRef, from_own_source: bool) -> Judgem
     outside = [m for m in mentions if not any(a <= m.start < b for a, b in spans)]
     if not outside:
         return Judgement(0.15, "named only in a list of key players")
-    plain = [m for m in outside if _ordinary_noun(low, m, _surface_of(m, surfaces))]
+    plain = [m for m in outside if _ordinary_noun(low, m)]
     if plain and len(plain) == len(outside):
         return Judgement(0.1, f"'{plain[0].text}' used as an ordinary word, not the company")
     score, why = ABOUT, ["named"]
-    if any(_organisation_form(low, m) for m in outside):
+    shares_of = "shares of" in low
+    if any(_organisation_form(low, m, shares_of) for m in outside):
         score, why = score + 0.35, [*why, "as a company (suffix or ticker)"]
     if not plain and any(_near_context(low, m) for m in outside):
         score, why = score + 0.2, [*why, "with company vocabulary"]
@@ -211,11 +221,6 @@ def judge(doc: MatchInput, account: AccountRef, from_own_source: bool) -> Judgem
     if plain:
         score, why = score - 0.3, [*why, f"but also '{plain[0].text}' as an ordinary word"]
     return Judgement(round(min(max(score, 0.0), 1.0), 3), ", ".join(why))
-
-
-def _surface_of(mention: Mention, surfaces: Sequence[str]) -> str:
-    lowered = mention.text.lower()
-    return next((s for s in surfaces if lowered.startswith(s.lower())), mention.text)
 
 
 def _near_context(low: str, mention: Mention) -> bool:

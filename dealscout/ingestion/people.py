@@ -22,7 +22,9 @@ _ROLE = rf"(?:{EXEC_TITLE}|(?:independent |non-executive )?director|insider|trea
 # "President Joe Biden" in a politics paragraph names nobody at the account.
 _ROLE_BEFORE = (
     r"(?-i:C[A-Z]O|EVP|SVP|VP|(?:Senior |Executive )?Vice President|Director|Chairman|Chairwoman"
-    r"|Co-[Ff]ounder|Founder|General Counsel|Chief [A-Z][a-z]+(?: [A-Z][a-z]+)? Officer)"
+    r"|Co-[Ff]ounder|Founder|General Counsel|Chief [A-Z][a-z]+(?: [A-Z][a-z]+)? Officer"
+    r"|(?i:chief (?:executive|financial|operating|technology|marketing|revenue|commercial"
+    r"|people|product|information|legal|strategy)(?: officer)?))"
 )
 _ORG = r"(?-i:[A-Z][\w&.'-]*(?:\s(?:of\s|&\s)?[A-Z][\w&.'-]*){0,3})"
 _TRADE = r"(?:sells|sold|buys|bought|acquires|acquired|purchases|purchased|disposes|dumps)"

@@ -22,6 +22,8 @@ def _doc(title: str, text: str = "", url: str | None = None, own: bool = False) 
         ("Caliper Inc. (NASDAQ: CLPR) shares rise after earnings", ""),
         ("Caliper raises $42M Series B", "Caliper, the startup, said its revenue doubled."),
         ("Priya Raman, CTO of Caliper, on forecasting", "The company sells software."),
+        ("Caliper opens Leeds hub", "A spokesperson for Caliper declined to comment."),
+        ("Caliper unveils Fjord 4, its new platform", "Caliper on Monday launched Fjord 4."),
     ],
 )
 def test_the_organisation_is_about(title: str, text: str) -> None:
@@ -84,6 +86,7 @@ def test_spam_and_off_topic_links_are_kept_with_their_reason() -> None:
         "Forecast 2025",
         "Global Brake Caliper Market Report 2019 - Market Size, Share, Price, Trend and Forecast",
         "Brake Caliper Market Insights 2019, Global and Chinese Scenario is Booming",
+        "Brake Caliper Market to Witness Massive Growth by 2025 | Brembo, Akebono",
     ],
 )
 @pytest.mark.parametrize("text", ["", "The report covers segmentation by type and application."])
@@ -100,6 +103,7 @@ def test_market_research_pages_are_spam(title: str, text: str) -> None:
         ("Stock market today: Dow rises", "Shares of Caliper rose 4% in 2026 trading."),
         ("Caliper gains market share, raises revenue forecast on industry growth in 2024", ""),
         ("Global markets slide in 2026 as tech stocks fall", "Caliper shares fell 3%."),
+        ("Global market outlook 2026: stocks rise", "Caliper was among the gainers."),
     ],
 )
 def test_news_about_markets_is_not_spam(title: str, text: str) -> None:

@@ -47,6 +47,15 @@ from dealscout.ingestion.people import named_people
                 {"person": "Ward J. Hale", "title": "Chairman"},
             ],
         ),
+        (
+            "Caliper shares slide",
+            "Chief Executive Richard Kyle said demand held up, chief financial officer "
+            "Ana Ruiz added.",
+            [
+                {"person": "Richard Kyle", "title": "Chief Executive"},
+                {"person": "Ana Ruiz", "title": "chief financial officer"},
+            ],
+        ),
     ],
 )
 def test_executives_with_a_role_are_named(
