@@ -51,8 +51,9 @@ def _looks_binary(head: bytes) -> bool:
 
 
 def _looks_tabular(text: str) -> bool:
-    """At least three lines that split into the same number (≥ 3) of delimited fields
-    and read as rows, not sentences (most do not end with a full stop)."""
+    """At least three lines, the first (a header) among them, that split into the same
+    number (≥ 3) of delimited fields and read as rows, not sentences (most do not end with
+    a full stop)."""
     lines = [line.strip() for line in text.splitlines()[:20] if line.strip()]
     if len(lines) < 3 or lines[0].lstrip("\ufeff").startswith(("<", "{", "[")):
         return False
@@ -61,7 +62,7 @@ def _looks_tabular(text: str) -> bool:
     for delimiter in _DELIMITERS:
         counts = Counter(line.count(delimiter) for line in lines)
         fields, share = counts.most_common(1)[0]
-        if fields >= 2 and share >= 0.8 * len(lines):
+        if fields >= 2 and share >= 0.8 * len(lines) and lines[0].count(delimiter) == fields:
             return True
     return False
 

@@ -12,7 +12,10 @@ import re
 from dealscout.ingestion.signal_rules import EXEC_TITLE
 
 MAX_PEOPLE = 5
-_VERB = r"(?:Sells|Sold|Buys|Bought|Says|Said|Joins|Named|Appointed|To|As|Of|At|And|Inc|Corp|Ltd)\b"
+_VERB = (
+    r"(?:Sells|Sold|Buys|Bought|Says|Said|Joins|Named|Appointed|Introducing|Meet|Welcome"
+    r"|Welcomes|Congratulations|To|As|Of|At|And|Inc|Corp|Ltd)\b"
+)
 _PERSON = (
     rf"(?-i:(?:Dr\.\s)?(?!{_VERB})[A-Z][a-z]+(?:\s(?:[A-Z]\.\s)?(?!{_VERB})[A-Z][a-zA-Z'’-]+)"
     r"{1,2})"

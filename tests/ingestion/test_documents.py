@@ -87,6 +87,9 @@ def test_classify_refuses_an_image_instead_of_reading_its_bytes(tmp_path: Path) 
         b"Caliper, the startup, raised money.\nIt will, it said, hire.\nMore, soon, maybe.",
         "Caliper öffnet ein Büro in München, sagte das Unternehmen am Montag.".encode("latin-1"),
         "Caliper opens an office in Dublin, the company said on Monday.".encode("utf-16"),
+        # a release whose table follows its prose
+        b"Caliper reports third-quarter results\n\nRevenue grew 31% to $48 million.\n"
+        b"Segment | Q3 2026 | Q3 2025\nLicences | 30 | 22\nServices | 18 | 15\n",
     ],
 )
 def test_real_text_is_still_read(data: bytes) -> None:

@@ -48,6 +48,11 @@ from dealscout.ingestion.people import named_people
             ],
         ),
         (
+            "Introducing Junior Gaspard, New CEO at Caliper",
+            "",
+            [{"person": "Junior Gaspard", "title": "CEO", "org": "Caliper"}],
+        ),
+        (
             "Caliper shares slide",
             "Chief Executive Richard Kyle said demand held up, chief financial officer "
             "Ana Ruiz added.",
@@ -70,6 +75,7 @@ def test_executives_with_a_role_are_named(
         ("Caliper raises $42M Series B", "Dana Whitfield attended the event."),  # no role
         ("Markets rally", "President Joe Biden said the economy is strong."),  # no exec title
         ("Insider Selling: Caliper Inc Sells Stock", ""),  # a company, not a person
+        ("Introducing Junior Gaspard", ""),  # no role
     ],
 )
 def test_names_without_an_executive_role_are_not_people(title: str, summary: str) -> None:
