@@ -8,12 +8,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dealscout.briefs.queue import build_queue
 from dealscout.core.config import get_settings
 from dealscout.core.db import utcnow
+from dealscout.flows.ingest import after_ingest
 from dealscout.ingestion import service as ingestion
 from dealscout.ingestion.models import Signal
-from dealscout.workers.followups import after_ingest
+from dealscout.queue.service import build_queue
 from tests.support.factories import create_account, create_member, create_workspace, open_session
 
 WHEN = utcnow().strftime("%a, %d %b %Y %H:%M:%S GMT")
