@@ -52,6 +52,19 @@ def png_bytes() -> bytes:
         ("accounts.csv", CSV.encode(), "spreadsheet/CSV export"),
         ("export.txt", CSV.replace(",", ";").encode(), "tabular data"),
         ("book.xlsx", b"PK\x03\x04" + bytes(200), "ZIP archive or Office file"),
+        ("release.pdf", b"%PDF-1.7\n" + bytes(100), "unsupported document: a PDF file"),
+        (
+            "two.csv",
+            b"Account,Domain\nCaliper,caliper.example\nHalvard,halvard.example\n"
+            b"Quillstone,quillstone.example\n",
+            "spreadsheet/CSV export",
+        ),
+        (
+            "two.txt",
+            b"Account,Domain\nCaliper,caliper.example\nHalvard,halvard.example\n"
+            b"Quillstone,quillstone.example\n",
+            "tabular data",
+        ),
     ],
 )
 def test_ingest_refuses_non_documents_and_stores_nothing(
@@ -100,3 +113,11 @@ def test_real_text_is_still_read(data: bytes) -> None:
 def test_a_spreadsheet_media_type_is_refused() -> None:
     with pytest.raises(Refused, match="spreadsheet"):
         parse_document(b"a,b\n1,2\n", content_type="text/csv", url=None, fetched_at=FETCHED)
+
+
+@pytest.mark.parametrize("name", ["big5", "eucjp", "koi8r", "shiftjis", "windows1255"])
+def test_feeds_in_legacy_encodings_are_not_mistaken_for_binary(name: str) -> None:
+    path = Path(__file__).resolve().parents[1] / "fixtures" / "feeds" / "edge_cases"
+    data = (path / f"illformed__chardet__{name}.xml").read_bytes()
+    document = parse_document(data, content_type=None, url=None, fetched_at=FETCHED)
+    assert document.kind == "feed"
