@@ -20,7 +20,6 @@ from dealscout.ingestion.jobs import seniority
 from dealscout.ingestion.labels import type_label
 
 WINDOW_DAYS = 90
-PEOPLE_WINDOW_DAYS = 365
 MAX_WHY_NOW = 3
 MAX_TALKING_POINTS = 3
 MAX_QUESTIONS = 5
@@ -194,7 +193,7 @@ def _named(signal: SignalView, account: str) -> list[tuple[str, str]]:
 def people(data: BriefInput) -> BriefSection:
     seen: set[str] = set()
     items: list[BriefItem] = []
-    for signal in recent(data, PEOPLE_WINDOW_DAYS):
+    for signal in data.signals:  # newest first; an older mention still names a stakeholder
         if signal.suspicious:
             continue
         for person, title in _named(signal, data.account.name):
@@ -212,7 +211,7 @@ def people(data: BriefInput) -> BriefSection:
     return section(
         "people",
         items[:MAX_PEOPLE],
-        f"no executives or stakeholders named in signals of the last {PEOPLE_WINDOW_DAYS} days",
+        "no executives or stakeholders named in the account's signals",
     )
 
 

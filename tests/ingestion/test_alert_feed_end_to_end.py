@@ -121,3 +121,19 @@ def test_executives_named_in_headlines_are_people_with_citations(brief: dict[str
         item = next(i for i in people if i["text"].startswith(f"{name}, {role}"))
         [cited] = item["citations"]
         assert name in next(s.title for s, _ in stored.values() if s.id == cited)
+
+
+def test_an_old_alert_still_names_its_people_but_nothing_is_why_now(tmp_path: Path) -> None:
+    """Read years later: nothing is news any more, yet the executives it named are still
+    the account's people, each with its age."""
+    feed = recent_copy(ALERT.read_text(encoding="utf-8"), datetime(2019, 6, 12, tzinfo=UTC))
+    local = tmp_path / "old_alert.xml"
+    local.write_text(feed, encoding="utf-8")
+    assert _cli("ingest", str(local), "--account", "Caliper")["new"] == 10
+    brief = _cli("brief", "Caliper")
+    assert [i["text"] for i in _section(brief, "why_now")] == [
+        "Not enough evidence: no signals in the last 90 days."
+    ]
+    people = [i["text"] for i in _section(brief, "people")]
+    assert [p.split(",")[0] for p in people] == ["Dana Whitfield", "Priya Raman", "Tom Becker"]
+    assert all("days ago)" in p for p in people)
