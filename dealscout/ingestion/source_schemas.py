@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from dealscout.ingestion.models import Signal, SignalAccount
+
 SourceKind = Literal["auto", "feed", "page", "jobs"]
 
 
@@ -82,3 +84,17 @@ class SignalRead(BaseModel):
     announced: bool
     suspicious: bool
     junk_reason: str | None = None
+    link_status: str = "matched"  # of this account's link: matched, ambiguous or off_topic
+    link_reason: str = ""
+    aboutness: float | None = None
+
+    @classmethod
+    def from_rows(cls, signal: Signal, link: SignalAccount) -> SignalRead:
+        """The signal as the account sees it: with its link's status, reason and aboutness."""
+        read = cls.model_validate(signal)
+        read.link_status, read.link_reason, read.aboutness = (
+            link.status,
+            link.reason,
+            link.aboutness,
+        )
+        return read

@@ -16,6 +16,7 @@ from dealscout.accounts.service import (
 )
 from dealscout.core.errors import BadInput
 from dealscout.ingestion.classify import SIGNAL_TYPES
+from dealscout.ingestion.match import Status
 from dealscout.ingestion.models import Signal, SignalAccount, Source
 from dealscout.ingestion.queries import account_signals_query
 from dealscout.ingestion.service import get_source
@@ -82,14 +83,17 @@ def account_signals(
     since: datetime | None = None,
     limit: int = 100,
     offset: int = 0,
-) -> list[Signal]:
+    link: Status = "matched",
+) -> list[tuple[Signal, SignalAccount]]:
+    """The account's signals with their link (``link``: matched, or the review list of
+    ambiguous links, or the off-topic ones with their reason)."""
     get_account(session, user, account_id)
     if signal_type is not None and signal_type not in SIGNAL_TYPES:
         raise BadInput(f"unknown signal type {signal_type!r}")
-    query = account_signals_query(account_id)
+    query = account_signals_query(account_id, link).add_columns(SignalAccount)
     if signal_type:
         query = query.where(Signal.type == signal_type)
     if since:
         query = query.where(Signal.published_at >= since)
     query = query.order_by(Signal.published_at.desc(), Signal.id.desc()).limit(limit).offset(offset)
-    return list(session.scalars(query))
+    return [(signal, link_row) for signal, link_row in session.execute(query)]

@@ -140,3 +140,41 @@ def test_a_fetched_non_document_is_refused_with_its_reason(
     status = client.get(f"/v1/sources/{source_id}", headers=rep.headers).json()
     assert status["last_status"] == "refused" and reason in status["last_error"]
     assert client.get(f"/v1/accounts/{account.id}/signals", headers=rep.headers).json() == []
+
+
+def test_off_topic_and_review_links_are_listed_with_their_reasons(world: dict) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from tests.support.feeds import recent_copy
+
+    client, rep, server = world["client"], world["rep"], world["server"]
+    feed = (FIXTURES / "alerts" / "google_alert_caliper.xml").read_text(encoding="utf-8")
+    server.text(
+        "/alert.xml",
+        recent_copy(feed, datetime.now(UTC) - timedelta(days=1)),
+        content_type="application/atom+xml",
+    )
+    account = client.post("/v1/accounts", json={"name": "Caliper"}, headers=rep.headers).json()
+    body = {"url": server.url("/alert.xml"), "account_id": account["id"]}
+    source_id = client.post("/v1/sources", json=body, headers=rep.headers).json()["id"]
+    assert client.post(f"/v1/sources/{source_id}/fetch", headers=rep.headers).status_code == 200
+
+    def listed(link: str) -> list[dict]:
+        url = f"/v1/accounts/{account['id']}/signals"
+        response = client.get(url, params={"link": link}, headers=rep.headers)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    matched, off_topic = listed("matched"), listed("off_topic")
+    assert (len(matched), len(off_topic), len(listed("ambiguous"))) == (6, 4, 0)
+    assert all(s["link_status"] == "matched" and s["aboutness"] >= 0.5 for s in matched)
+    spam = [s for s in off_topic if s["junk_reason"]]
+    assert len(spam) == 2 and all(s["link_reason"] == s["junk_reason"] for s in spam)
+    assert all("ordinary word" in s["link_reason"] for s in off_topic if not s["junk_reason"])
+    assert {s["source_name"] for s in off_topic} == {
+        "openpr.com", "marketwatch.com", "autoblog.com", "motor1.com"
+    }  # fmt: skip
+    bad = client.get(
+        f"/v1/accounts/{account['id']}/signals", params={"link": "maybe"}, headers=rep.headers
+    )
+    assert bad.status_code == 422

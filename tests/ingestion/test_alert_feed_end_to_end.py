@@ -4,7 +4,6 @@ reads the brief: publishers' links and names, no junk under "Why now", people na
 from __future__ import annotations
 
 import json
-import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,24 +16,11 @@ from dealscout.cli.main import app
 from dealscout.core.config import get_settings
 from dealscout.ingestion.models import Signal, SignalAccount
 from tests.support.factories import open_session
+from tests.support.feeds import recent_copy
 from tests.support.httpserver import LoopbackServer
 
 ALERT = Path(__file__).resolve().parents[1] / "fixtures" / "alerts" / "google_alert_caliper.xml"
 runner = CliRunner()
-_STAMP = re.compile(r"<(published|updated)>([^<]+)</\1>")
-
-
-def recent_copy(feed: str, newest: datetime) -> str:
-    """The feed with every date moved by one offset, so its newest entry is ``newest``
-    (the brief reads the last 90 days)."""
-    stamps = [datetime.fromisoformat(s.replace("Z", "+00:00")) for _, s in _STAMP.findall(feed)]
-    shift = newest - max(stamps)
-
-    def moved(match: re.Match[str]) -> str:
-        when = datetime.fromisoformat(match.group(2).replace("Z", "+00:00")) + shift
-        return f"<{match.group(1)}>{when:%Y-%m-%dT%H:%M:%SZ}</{match.group(1)}>"
-
-    return _STAMP.sub(moved, feed)
 
 
 def _cli(*args: str) -> Any:

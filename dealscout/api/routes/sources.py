@@ -8,6 +8,7 @@ from dealscout.api.deps import CurrentUser, SessionDep, SettingsDep
 from dealscout.core.errors import Refused, Transient
 from dealscout.flows import ingest as ingest_flow
 from dealscout.ingestion import sources
+from dealscout.ingestion.match import Status
 from dealscout.ingestion.source_schemas import SignalRead, SourceCreate, SourceRead, SourceUpdate
 
 router = APIRouter(tags=["sources"])
@@ -64,8 +65,16 @@ def account_signals(
     since: datetime | None = None,
     limit: int = Query(100, ge=1, le=500),
     offset: int = Query(0, ge=0),
+    link: Status = Query("matched", description="matched, ambiguous (to review) or off_topic"),
 ) -> list[SignalRead]:
     rows = sources.account_signals(
-        session, user, account_id, signal_type=type, since=since, limit=limit, offset=offset
+        session,
+        user,
+        account_id,
+        signal_type=type,
+        since=since,
+        limit=limit,
+        offset=offset,
+        link=link,
     )
-    return [SignalRead.model_validate(s) for s in rows]
+    return [SignalRead.from_rows(signal, link_row) for signal, link_row in rows]
