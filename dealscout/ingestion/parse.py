@@ -17,7 +17,7 @@ from dealscout.core.errors import Refused
 from dealscout.ingestion import extract, jobs
 from dealscout.ingestion.dedupe import canonical_url, content_hash
 from dealscout.ingestion.documents import refuse_near_empty, refuse_non_document
-from dealscout.ingestion.redirects import unwrap
+from dealscout.ingestion.redirects import entry_link, unwrap
 from dealscout.ingestion.sanitize import make_lead, normalize_space, one_line, to_text
 from dealscout.ingestion.schemas import ParsedDocument, ParsedFeed, RawItem, parse_date
 
@@ -117,7 +117,7 @@ def _entry_to_item(entry: Any, base_url: str | None, fetched_at: datetime) -> Ra
     source = entry.get("source")
     return _item(
         guid=entry.get("id"),
-        link=entry.get("feedburner_origlink") or entry.get("link"),
+        link=entry_link(entry.get("link"), entry.get("feedburner_origlink"), entry.get("id")),
         base_url=base_url,
         title=entry.get("title"),
         summary_html=entry.get("summary"),

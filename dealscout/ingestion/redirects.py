@@ -62,6 +62,23 @@ def unwrap(url: str) -> str:
     return url
 
 
+def _feedburner_proxy(url: str) -> bool:
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    return "/~r/" in parts.path and (host.startswith("feedproxy.") or "feedburner" in host)
+
+
+def entry_link(link: str | None, orig_link: str | None, guid: str | None) -> str | None:
+    """A feed entry's link to the publisher: FeedBurner's ``origLink`` when given; for a
+    FeedBurner ``~r/`` proxy link without one, the entry's GUID if that is a web address
+    elsewhere (FeedBurner keeps the original permalink there); else the link itself."""
+    if orig_link:
+        return orig_link
+    if link and guid and _feedburner_proxy(link) and _is_http(guid) and _host(guid) != _host(link):
+        return guid
+    return link
+
+
 def publisher(url: str | None) -> str:
     """The publisher of a link by its domain (``www.`` dropped), or ``""`` for no link."""
     if not url or not _is_http(url):

@@ -65,7 +65,8 @@ def test_feed_entries_carry_the_publishers_link_and_name() -> None:
     feed = parse_document(
         data, content_type="application/rss+xml", url="https://feeds.example/fw", fetched_at=FETCHED
     )
-    hub, procurement = feed.items
+    hub, procurement, trucks = feed.items
+    assert trucks.url == "https://freightweekly.example/2026/11/26/halvard-electric-trucks/"
     assert hub.url is not None and hub.url.startswith("https://freightweekly.example/2026/11/30/")
     assert hub.canonical_url == "https://freightweekly.example/2026/11/30/halvard-rotterdam-hub"
     assert procurement.url == "https://www.logisticsdaily.example/halvard-procurement"
