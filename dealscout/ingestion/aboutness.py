@@ -33,6 +33,13 @@ _EXCHANGE = (
     r"|euronext|six|bse|nse)"
 )
 # The patterns below run on lower-cased text: without IGNORECASE, re scans literals fast.
+# Nouns that make the name an organisation's: "a Caliper spokesperson", "Caliper shares".
+_ORG_NOUN_AFTER = re.compile(
+    r"(?:'s)? +(?:spokes(?:person|woman|man)|representatives?|executives?|employees?|staff"
+    r"|team|board|ceo|cfo|cto|coo|founders?|investors?|shareholders?|shares|stock|customers?"
+    r"|users?|engineers?|officials?|filings?|statements?|press release|subsidiary|unit"
+    r"|division|headquarters|offices?|ipo)\b"
+)
 _ORG_AFTER = re.compile(rf"\s*,?\s*(?:{SUFFIX}|\(\s*{_EXCHANGE}\s*:\s*[a-z0-9.]+\s*\))")
 _SHARES_OF = re.compile(r"\bshares of\s+(?:the\s+)?$")
 _DETERMINER = re.compile(  # "a brake caliper", "two worn calipers"; not "a spokesperson for"
@@ -154,12 +161,15 @@ def _ordinary_noun(low: str, mention: Mention) -> bool:
     """Written in lower case, as a plural, or after an article or a count: a word, not a name."""
     if mention.text[0].islower() or mention.plural:
         return True
+    if _ORG_NOUN_AFTER.match(low, mention.end) is not None:  # "a Caliper spokesperson"
+        return False
     return _DETERMINER.search(low, max(0, mention.start - 40), mention.start) is not None
 
 
 def _organisation_form(low: str, mention: Mention, shares_of: bool) -> bool:
-    """A legal suffix or an exchange ticker right after the name, or "shares of" before it."""
-    if _ORG_AFTER.match(low, mention.end) is not None:
+    """A legal suffix, an exchange ticker or an organisation's noun ("spokesperson",
+    "shares") right after the name, or "shares of" before it."""
+    if _ORG_AFTER.match(low, mention.end) or _ORG_NOUN_AFTER.match(low, mention.end):
         return True
     return (
         shares_of and _SHARES_OF.search(low, max(0, mention.start - 20), mention.start) is not None

@@ -24,6 +24,8 @@ def _doc(title: str, text: str = "", url: str | None = None, own: bool = False) 
         ("Priya Raman, CTO of Caliper, on forecasting", "The company sells software."),
         ("Caliper opens Leeds hub", "A spokesperson for Caliper declined to comment."),
         ("Caliper unveils Fjord 4, its new platform", "Caliper on Monday launched Fjord 4."),
+        ("Caliper raises $42M", "The round closed on Monday, a Caliper spokesperson said."),
+        ("Caliper cuts 40 jobs", "An email seen by every Caliper employee gave the news."),
     ],
 )
 def test_the_organisation_is_about(title: str, text: str) -> None:
@@ -56,7 +58,7 @@ def test_one_name_in_a_list_of_key_players_is_off_topic() -> None:
 
 def test_mixed_use_is_doubtful_and_goes_to_review() -> None:
     text = "A brake caliper recall weighed on Caliper, analysts said."
-    doc = _doc("Caliper shares fall", text, own=True)  # the account's source: matched
+    doc = _doc("Caliper in focus", text, own=True)  # the account's source: matched
     matches = match_accounts(doc, [NO_DOMAIN])
     assert [m.status for m in matches] == ["matched"]
     judged = apply(doc, matches, {1: NO_DOMAIN}, spam=None)
