@@ -6,9 +6,18 @@ import logging
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError, IntegrityError
 
 from dealscout.accounts.auth import Unauthorized
-from dealscout.core.errors import BadInput, DealscoutError, Forbidden, NotFound, Refused, Transient
+from dealscout.core.errors import (
+    BadInput,
+    Conflict,
+    DealscoutError,
+    Forbidden,
+    NotFound,
+    Refused,
+    Transient,
+)
 
 log = logging.getLogger(__name__)
 
@@ -16,6 +25,7 @@ STATUS = {
     Unauthorized: 401,
     Forbidden: 403,
     NotFound: 404,
+    Conflict: 409,
     BadInput: 422,
     Refused: 422,
     Transient: 503,
@@ -28,6 +38,15 @@ def install_error_handlers(app: FastAPI) -> None:
         status = next((code for cls, code in STATUS.items() if isinstance(exc, cls)), 400)
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
         return JSONResponse({"detail": str(exc)}, status_code=status, headers=headers)
+
+    @app.exception_handler(IntegrityError)
+    async def _integrity(_request: Request, _exc: IntegrityError) -> JSONResponse:
+        """A race past the service's own checks (two creates of one name): no 500."""
+        return JSONResponse({"detail": "conflicts with a stored record"}, status_code=409)
+
+    @app.exception_handler(DataError)
+    async def _data(_request: Request, _exc: DataError) -> JSONResponse:
+        return JSONResponse({"detail": "a value is out of range for storage"}, status_code=422)
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:

@@ -17,6 +17,7 @@ from dealscout.cli import (  # noqa: F401  (register commands)
 )
 from dealscout.cli.app import app
 from dealscout.cli.context import open_store
+from dealscout.core.redact import install_log_redaction, redact
 
 __all__ = ["app", "run"]
 
@@ -29,13 +30,14 @@ def create_store_on_first_use() -> None:
 
 
 def run() -> None:
+    install_log_redaction()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         app()
     except KeyboardInterrupt:
         sys.exit(130)
     except Exception as exc:  # the last resort: one line, never a traceback
-        sys.stderr.write(f"error: unexpected {type(exc).__name__}: {exc}\n")
+        sys.stderr.write(f"error: unexpected {type(exc).__name__}: {redact(str(exc))}\n")
         sys.exit(1)
 
 
