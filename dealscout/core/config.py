@@ -52,7 +52,6 @@ class Settings(BaseSettings):
     token_requests_per_minute: int = Field(
         default=6000, ge=0, validation_alias="DEALSCOUT_TOKEN_REQUESTS_PER_MINUTE"
     )
-    feed_max_items: int = Field(default=500, gt=0, validation_alias="DEALSCOUT_FEED_MAX_ITEMS")
     task_time_limit_s: float = Field(
         default=540.0, gt=0, validation_alias="DEALSCOUT_TASK_TIME_LIMIT"
     )

@@ -13,6 +13,7 @@ from xml.parsers import expat
 
 import feedparser
 
+from dealscout.core.deadline import check_deadline
 from dealscout.core.errors import Refused
 from dealscout.ingestion import extract, jobs
 from dealscout.ingestion.dedupe import canonical_url, content_hash
@@ -26,6 +27,8 @@ _FIRST_TAG = re.compile(rb"<([a-z][\w:.-]*)")
 _FEED_ROOTS = {b"rss", b"feed", b"rdf", b"channel"}  # local names, any prefix
 _CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.IGNORECASE)
 Sniffed = Literal["feed", "json", "html", "text"]
+# Items kept per document (feeds list the newest first); a 13k-item feed is cut here.
+MAX_ITEMS = 500
 
 
 class _RootReached(Exception):
@@ -88,6 +91,7 @@ def _item(
     author: str | None,
     fetched_at: datetime,
 ) -> RawItem:
+    check_deadline("parsing the document")
     url = _absolute_http(link, base_url)
     summary = to_text(summary_html)
     text = to_text(content_html) or summary
@@ -122,6 +126,13 @@ def _entry_to_item(entry: Any, base_url: str | None, fetched_at: datetime) -> Ra
     )
 
 
+def _capped(entries: list[Any], warnings: list[str]) -> list[Any]:
+    if not isinstance(entries, list) or len(entries) <= MAX_ITEMS:
+        return entries if isinstance(entries, list) else []
+    warnings.append(f"the document has {len(entries)} items; only the first {MAX_ITEMS} are read")
+    return entries[:MAX_ITEMS]
+
+
 def _parse_xml_feed(
     data: bytes, content_type: str | None, url: str | None, fetched_at: datetime
 ) -> ParsedFeed:
@@ -143,7 +154,7 @@ def _parse_xml_feed(
         warnings.append(f"malformed feed: {type(exc).__name__}: {str(exc)[:200]}")
     if not parsed.get("version") and not parsed.entries:
         raise Refused("unparseable feed: " + (warnings[0] if warnings else "no feed found"))
-    items = [_entry_to_item(e, url, fetched_at) for e in parsed.entries]
+    items = [_entry_to_item(e, url, fetched_at) for e in _capped(parsed.entries, warnings)]
     return ParsedFeed(title=one_line(parsed.feed.get("title")), items=items, warnings=warnings)
 
 
@@ -153,8 +164,9 @@ def _json_feed_author(entry: dict[str, Any]) -> str | None:
 
 
 def _parse_json_feed(document: dict[str, Any], url: str | None, fetched_at: datetime) -> ParsedFeed:
-    items, warnings = [], []
-    for entry in document.get("items") or []:
+    items: list[RawItem] = []
+    warnings: list[str] = []
+    for entry in _capped(document.get("items") or [], warnings):
         if not isinstance(entry, dict):
             warnings.append("skipped a JSON Feed item that is not an object")
             continue
@@ -259,14 +271,16 @@ def parse_document(
         document = _load_json(data)
         if _is_json_feed(document):
             return _feed_document(_parse_json_feed(document, url, fetched_at))
-        board = jobs.parse_job_board(document, url=url, fetched_at=fetched_at)
-        return ParsedDocument(kind="jobs", items=board)
+        warnings: list[str] = []
+        board = _capped(jobs.parse_job_board(document, url=url, fetched_at=fetched_at), warnings)
+        return ParsedDocument(kind="jobs", items=board, warnings=warnings)
     if kind == "feed":
         return _feed_document(_parse_xml_feed(data, content_type, url, fetched_at))
     if kind == "html":
         postings = jobs.parse_jobposting_html(data, url=url, fetched_at=fetched_at)
         if postings:
-            return ParsedDocument(kind="jobs", items=postings)
+            warnings = []
+            return ParsedDocument(kind="jobs", items=_capped(postings, warnings), warnings=warnings)
         article = extract.extract_article(data, url, fetched_at=fetched_at)
         return ParsedDocument(kind="article", title=article.title, items=[article])
     item = _text_item(decode_text(data, content_type), url, fetched_at)
