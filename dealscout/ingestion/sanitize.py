@@ -27,9 +27,11 @@ _VOID_TAGS = {
 # The HTML parser's cost grows with the square of the nesting depth (200,000 unclosed
 # <div>s took minutes); deeper tags are flattened first, in one linear pass.
 MAX_DEPTH = 100
-_SPACES = re.compile(r"[ \t\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_SPACES = re.compile(r"[ \t\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _BLANK_LINES = re.compile(r"\n\s*\n(\s*\n)+")
-_CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
+# control characters, and zero-width spaces, which render as nothing: dropped (a space
+# in their place would split the word they hide in, "Ig\u200bnore", into two)
+_CONTROL = dict.fromkeys([c for c in range(32) if c not in (9, 10, 13)] + [0x200B, 0x2060, 0xFEFF])
 _MAX_PASSES = 3
 
 
