@@ -11,8 +11,13 @@ from fastapi.testclient import TestClient
 from dealscout.api.main import create_app
 from dealscout.core.config import get_settings
 from dealscout.core.db import utcnow
-from tests.support.factories import Member, create_account, create_member, create_workspace
-from tests.support.factories import open_session
+from tests.support.factories import (
+    Member,
+    create_account,
+    create_member,
+    create_workspace,
+    open_session,
+)
 
 HUGE_IDS = (2**31, 2**63, 2**64 + 1)
 

@@ -31,8 +31,13 @@ from dealscout.core.config import get_settings
 from dealscout.core.db import utcnow
 from dealscout.ingestion.models import Source
 from tests.briefs.test_queue_support import PROFILE, add_signal
-from tests.support.factories import Member, create_account, create_member, create_workspace
-from tests.support.factories import open_session
+from tests.support.factories import (
+    Member,
+    create_account,
+    create_member,
+    create_workspace,
+    open_session,
+)
 from tests.support.httpserver import LoopbackServer
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -140,8 +145,12 @@ def build_ctx(session: Session, feed_url: str) -> Ctx:
     workspace = create_workspace(session, f"acme-{number}")
     members = {
         key: create_member(session, workspace, f"{email}@acme.test", role)
-        for key, email, role in (("admin", "admin", "admin"), ("manager", "mgr", "manager"),
-                                 ("rep", "rep", "rep"), ("rep2", "rep2", "rep"))  # fmt: skip
+        for key, email, role in (
+            ("admin", "admin", "admin"),
+            ("manager", "mgr", "manager"),
+            ("rep", "rep", "rep"),
+            ("rep2", "rep2", "rep"),
+        )  # fmt: skip
     }
     account = create_account(session, members["rep"], f"Fennick Labs {number}")
     deals.create_deal(session, members["manager"].user,
