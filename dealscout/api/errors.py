@@ -7,6 +7,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy.exc import DataError, IntegrityError
 
 from dealscout.accounts.auth import Unauthorized
@@ -21,6 +22,35 @@ from dealscout.core.errors import (
 )
 
 log = logging.getLogger(__name__)
+
+
+class ValidationIssue(BaseModel):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class Problem(BaseModel):
+    """Every 4xx/5xx answer: a one-line reason, or the list of invalid fields (422)."""
+
+    detail: str | list[ValidationIssue]
+
+
+# Documented on every /v1 route (OpenAPI), so clients and the schema fuzzer know them.
+ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
+    code: {"model": Problem, "description": description}
+    for code, description in (
+        (400, "Malformed request body (not JSON, not a form)"),
+        (401, "Missing, unknown, expired or revoked token"),
+        (403, "The caller's role may not do this"),
+        (404, "No such object in the caller's workspace"),
+        (409, "Conflicts with stored state: a duplicate name, the last admin"),
+        (413, "Request body larger than the configured limit"),
+        (422, "Invalid input: fields out of range, null, NUL characters, unsafe URLs"),
+        (429, "Too many failed authentications or requests; see Retry-After"),
+        (503, "A dependency is unavailable for now; retry later"),
+    )
+}
 
 STATUS = {
     Unauthorized: 401,

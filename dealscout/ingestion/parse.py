@@ -12,6 +12,7 @@ from urllib.parse import urljoin, urlsplit
 from xml.parsers import expat
 
 import feedparser
+from lxml import etree
 
 from dealscout.core.deadline import check_deadline
 from dealscout.core.errors import Refused
@@ -129,15 +130,54 @@ def _entry_to_item(entry: Any, base_url: str | None, fetched_at: datetime) -> Ra
 def _capped(entries: list[Any], warnings: list[str]) -> list[Any]:
     if not isinstance(entries, list) or len(entries) <= MAX_ITEMS:
         return entries if isinstance(entries, list) else []
-    warnings.append(f"the document has {len(entries)} items; only the first {MAX_ITEMS} are read")
+    warnings.append(_cap_warning(len(entries)))
     return entries[:MAX_ITEMS]
+
+
+def _cap_warning(count: int) -> str:
+    return f"the document has {count} items; only the first {MAX_ITEMS} are read"
+
+
+_ENTRY_TAGS = ("item", "entry")
+
+
+def _local_name(element: Any) -> str:
+    tag = element.tag
+    return etree.QName(tag).localname if isinstance(tag, str) else ""
+
+
+def trim_entries(data: bytes, limit: int = MAX_ITEMS) -> tuple[bytes, int]:
+    """The feed without its entries past ``limit``, so feedparser (milliseconds per entry)
+    never reads thousands of them; also how many entries were dropped. lxml (C, linear, no
+    entity or network access) parses and re-serialises the XML; a feed with fewer entry tags
+    than ``limit`` is left as it is."""
+    lowered = data.lower()
+    if lowered.count(b"<item") + lowered.count(b"<entry") + lowered.count(b":item") <= limit:
+        return data, 0
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, recover=True, huge_tree=False
+    )
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError:
+        return data, 0
+    if root is None:
+        return data, 0
+    entries = [e for e in root.iter() if _local_name(e) in _ENTRY_TAGS]
+    for entry in entries[limit:]:
+        parent = entry.getparent()
+        if parent is not None:
+            parent.remove(entry)
+    dropped = max(0, len(entries) - limit)
+    return bytes(etree.tostring(root, encoding="utf-8", xml_declaration=True)), dropped
 
 
 def _parse_xml_feed(
     data: bytes, content_type: str | None, url: str | None, fetched_at: datetime
 ) -> ParsedFeed:
     guard_xml(data)
-    data = data.lstrip(b" \t\r\n")  # a blank line before <?xml makes strict parsers give up
+    # blank lines before <?xml upset strict parsers
+    data, dropped = trim_entries(data.lstrip(b" \t\r\n"))
     headers = {"content-type": content_type or "application/xml"}
     if url:
         headers["content-location"] = url
@@ -148,7 +188,7 @@ def _parse_xml_feed(
         sanitize_html=False,
         resolve_relative_uris=False,
     )
-    warnings = []
+    warnings = [_cap_warning(MAX_ITEMS + dropped)] if dropped else []
     if parsed.get("bozo"):
         exc = parsed.get("bozo_exception")
         warnings.append(f"malformed feed: {type(exc).__name__}: {str(exc)[:200]}")

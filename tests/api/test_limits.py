@@ -6,7 +6,6 @@ without a token, to show the refusal arrives before the body is read.
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -19,6 +18,7 @@ from dealscout.api.main import create_app
 from dealscout.api.middleware.limits import WindowCounter
 from dealscout.core.config import get_settings
 from tests.support.factories import Member, create_member, create_workspace, open_session
+from tests.support.rawhttp import time_to_refusal
 
 
 @pytest.fixture
@@ -126,33 +126,6 @@ def test_window_counter_opens_again_after_its_window() -> None:
     assert counter.retry_after("a") is None
 
 
-def _refusal_seconds(port: int, headers: str) -> tuple[float, bytes]:
-    """Seconds from sending the headers of a 50 MB POST to the first response bytes."""
-    size = 50 * 1024 * 1024
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
-        started = time.perf_counter()
-        sock.sendall(
-            f"POST /v1/accounts HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-            f"Content-Length: {size}\r\n{headers}\r\n".encode()
-        )
-        sock.settimeout(0.01)
-        chunk, sent = b"x" * 65536, 0
-        while sent < size:
-            try:
-                answer = sock.recv(4096)
-                if answer:
-                    return time.perf_counter() - started, answer
-            except TimeoutError:
-                pass
-            try:
-                sock.sendall(chunk)
-            except OSError:
-                break
-            sent += len(chunk)
-        sock.settimeout(5)
-        return time.perf_counter() - started, sock.recv(4096)
-
-
 def test_a_real_server_refuses_50_mb_within_a_second(member: Member) -> None:
     config = uvicorn.Config(create_app(get_settings()), host="127.0.0.1", port=0, log_level="error")
     server = uvicorn.Server(config)
@@ -163,7 +136,7 @@ def test_a_real_server_refuses_50_mb_within_a_second(member: Member) -> None:
             time.sleep(0.02)
         port = server.servers[0].sockets[0].getsockname()[1]
         for headers in ("", f"Authorization: Bearer {member.token}\r\n"):
-            seconds, answer = _refusal_seconds(port, headers)
+            seconds, answer = time_to_refusal(port, size=50 * 1024 * 1024, headers=headers)
             assert answer.startswith(b"HTTP/1.1 413"), answer[:100]
             assert seconds < 1.0, seconds
     finally:
