@@ -37,8 +37,8 @@ def _rss(items: list[tuple[str, str]]) -> str:
 def _ingest_seconds(feed: str) -> tuple[float, dict[str, object]]:
     """Seconds to fetch and ingest ``feed`` from loopback, in a fresh temp home."""
     from dealscout.core.config import get_settings
+    from dealscout.flows import ingest as followups
     from dealscout.ingestion import service
-    from dealscout.workers import followups
     from tests.support.factories import create_workspace, open_session
     from tests.support.httpserver import LoopbackServer
 

@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session
 from dealscout.accounts.models import User
 from dealscout.accounts.service import get_account, sees_whole_workspace
 from dealscout.accounts.trail import delete_with_trail
-from dealscout.coach.deals import get_deal
-from dealscout.coach.models import CoachReportRecord, Deal, Note, Review
 from dealscout.core.db import Base
 from dealscout.core.errors import Forbidden
+from dealscout.deals.models import CoachReportRecord, Deal, Note, Review
+from dealscout.deals.service import get_deal
 from dealscout.ingestion.models import Source
 
 

@@ -15,7 +15,6 @@ from dealscout.accounts.service import (
     visible_accounts_query,
 )
 from dealscout.accounts.trail import delete_with_trail
-from dealscout.briefs.queue_store import refresh_accounts
 from dealscout.core.errors import BadInput
 from dealscout.core.redact import redact
 from dealscout.ingestion.classify import SIGNAL_TYPES
@@ -78,16 +77,16 @@ def editable_source(session: Session, user: User, source_id: int) -> Source:
 
 def update_source(session: Session, user: User, source_id: int, data: SourceUpdate) -> Source:
     source = editable_source(session, user, source_id)
-    old_reliability = source.reliability
     for field, value in data.model_dump(exclude_unset=True).items():
         setattr(source, field, redact(value) if field == "name" else value)
     session.flush()
-    if source.reliability != old_reliability:  # it weighs every signal of the source
-        linked = select(SignalAccount.account_id).join(Signal, Signal.id == SignalAccount.signal_id)
-        refresh_accounts(
-            session, list(session.scalars(linked.where(Signal.source_id == source.id)))
-        )
     return source
+
+
+def linked_account_ids(session: Session, source_id: int) -> list[int]:
+    """The accounts that any signal of the source is matched to."""
+    linked = select(SignalAccount.account_id).join(Signal, Signal.id == SignalAccount.signal_id)
+    return list(session.scalars(linked.where(Signal.source_id == source_id)))
 
 
 def delete_source(session: Session, user: User, source_id: int) -> None:

@@ -24,13 +24,13 @@ from sqlalchemy.orm import Session
 from dealscout.accounts import auth
 from dealscout.accounts.models import Account, AuditEvent
 from dealscout.api.main import create_app
-from dealscout.coach import deals
-from dealscout.coach.deal_schemas import DealCreate
-from dealscout.coach.models import Deal, Note, Review
 from dealscout.core.config import get_settings
 from dealscout.core.db import utcnow
+from dealscout.deals import service as deals
+from dealscout.deals.models import Deal, Note, Review
+from dealscout.deals.schemas import DealCreate
 from dealscout.ingestion.models import Source
-from tests.briefs.test_queue_support import PROFILE, add_signal
+from tests.queue.world import PROFILE, add_signal
 from tests.support.factories import (
     Member,
     create_account,

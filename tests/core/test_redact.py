@@ -14,12 +14,12 @@ from sqlalchemy.orm import Session
 from dealscout.core.config import get_settings
 from dealscout.core.db import get_engine
 from dealscout.core.redact import install_log_redaction, redact
+from dealscout.flows import ingest as followups
 from dealscout.ingestion import service
 from dealscout.ingestion.models import Signal
 from dealscout.ingestion.source_schemas import SourceCreate, SourceRead
 from dealscout.ingestion.sources import create_source
 from dealscout.ingestion.urlsafety import AddressPolicy
-from dealscout.workers import followups
 from tests.support.factories import create_member, create_workspace, open_session
 from tests.support.httpserver import LoopbackServer
 

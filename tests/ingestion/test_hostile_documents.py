@@ -20,11 +20,11 @@ from dealscout.accounts import service as accounts
 from dealscout.accounts.schemas import AccountCreate, UserCreate
 from dealscout.api.main import create_app
 from dealscout.core.config import get_settings
+from dealscout.flows import ingest as followups
 from dealscout.ingestion import parse, service
 from dealscout.ingestion.injection import find_injection
 from dealscout.ingestion.models import Signal, Source
 from dealscout.ingestion.sanitize import flatten_deep, to_text
-from dealscout.workers import followups
 from tests.support.factories import create_member, create_workspace, open_session
 from tests.support.httpserver import LoopbackServer
 
