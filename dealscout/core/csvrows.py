@@ -28,15 +28,14 @@ class RowErrors:
         self.messages.append(f"row {line}: {message}")
 
     def raise_any(self) -> None:
+        if len(self.messages) == 1:
+            raise BadInput(self.messages[0])
         if not self.messages:
             return
         shown = "; ".join(self.messages[:MAX_REPORTED])
         more = len(self.messages) - MAX_REPORTED
         suffix = f"; and {more} more" if more > 0 else ""
-        count = len(self.messages)
-        raise BadInput(
-            f"{count} bad row{'s' if count > 1 else ''}, nothing imported: {shown}{suffix}"
-        )
+        raise BadInput(f"{len(self.messages)} bad rows, nothing imported: {shown}{suffix}")
 
 
 def read_rows(

@@ -137,6 +137,8 @@ def normalize_url(url: str) -> str:
         host, port = parts.hostname, parts.port
     except ValueError as exc:
         raise Refused(f"refused {url!r}: invalid URL: {exc}") from exc
+    if parts.scheme.lower() not in ALLOWED_SCHEMES:
+        return url  # refused by the scheme check, with that reason
     if not host:
         raise Refused(f"refused {url!r}: no host")
     ascii_host = normalize_host(host)
