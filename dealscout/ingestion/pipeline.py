@@ -19,6 +19,8 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from dealscout.accounts.models import Account
 from dealscout.core.db import utcnow
+from dealscout.core.deadline import check_deadline
+from dealscout.core.redact import redact
 from dealscout.ingestion import aboutness, dedupe
 from dealscout.ingestion.aboutness import market_research_spam
 from dealscout.ingestion.classify import Classification, classify
@@ -268,7 +270,7 @@ def _new_row(ctx: IngestContext, item: RawItem, digest: str, status: str) -> Sig
         "title": item.title[:1000],
         "summary": item.summary[:4000],
         "text": item.text[:20000],
-        "source_name": _publisher_of(item, ctx)[:200],
+        "source_name": redact(_publisher_of(item, ctx))[:200],
         "content_hash": digest,
         "minhash": None,
         "published_at": item.published_at,
@@ -337,6 +339,7 @@ def _ingest_locked(
     rows: list[SignalRow] = []  # every item stored, in order
     kept: list[tuple[RawItem, str, SignalRow]] = []  # those not rejected
     for item, content, digest in zip(items, contents, digests, strict=True):
+        check_deadline("ingesting the document")
         if known.seen(item, digest):
             counts.duplicates += 1
             continue
