@@ -1,7 +1,7 @@
 """signal_accounts.aboutness and signals.junk_reason: is a signal about the account?
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0008 (after the merge of main; the lead may re-chain)
 Create Date: 2026-12-07
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0005"
-down_revision: str | None = "0003"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
