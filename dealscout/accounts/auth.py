@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from dealscout.accounts.models import ApiToken, User
@@ -14,6 +14,13 @@ from dealscout.core.db import utcnow
 from dealscout.core.errors import DealscoutError, NotFound
 
 TOKEN_PREFIX = "ds_"  # noqa: S105  (a prefix, not a secret)
+# a token's last use is recorded at most this often, so reads do not write every request
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+_BY_HASH = (
+    select(ApiToken, User)
+    .join(User, User.id == ApiToken.user_id)
+    .where(ApiToken.token_hash == bindparam("token_hash"))
+)
 
 
 class Unauthorized(DealscoutError):
@@ -45,16 +52,15 @@ def issue_token(
 def authenticate(session: Session, raw: str) -> User:
     if not raw.startswith(TOKEN_PREFIX) or not 20 <= len(raw) <= 100:
         raise Unauthorized("malformed token")
-    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(raw)))
+    found = session.execute(_BY_HASH, {"token_hash": hash_token(raw)}).one_or_none()
     now = utcnow()
-    if token is None or token.revoked_at is not None:
+    if found is None or found.ApiToken.revoked_at is not None:
         raise Unauthorized("unknown or revoked token")
+    token, user = found.tuple()
     if token.expires_at is not None and token.expires_at <= now:
         raise Unauthorized("token expired")
-    user = session.get(User, token.user_id)
-    if user is None:
-        raise Unauthorized("unknown or revoked token")
-    token.last_used_at = now
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
+        token.last_used_at = now
     return user
 
 

@@ -76,3 +76,9 @@ class Account(Base):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # moves with anything the account's brief reads (see accounts/versions.py)
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+# registers the flush listener that moves account versions (it needs the classes above)
+from dealscout.accounts import versions  # noqa: E402, F401

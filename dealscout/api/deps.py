@@ -45,7 +45,8 @@ def get_current_user(request: Request, session: SessionDep) -> User:
     if scheme.lower() != "bearer" or not raw.strip():
         raise Unauthorized("missing bearer token")
     user = authenticate(session, raw.strip())
-    session.commit()  # record last use even if the request later fails
+    if session.dirty:
+        session.commit()  # record last use (once a minute) even if the request later fails
     return user
 
 

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from dealscout.coach.rules.text import Doc, negated_before
+from dealscout.core.regex_prefilter import Literals, required_literals
 
 MET, CONTRADICTED, RESET = 1, -1, 0
 
@@ -20,6 +21,8 @@ class Cue:
     pattern: re.Pattern[str]
     polarity: int = MET
     check: Check | None = None  # extra condition on the match span
+    # every match holds one literal of each set: a note without them skips the search
+    required: tuple[Literals, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -31,13 +34,20 @@ class Hit:
 
 def cue(pattern: str, polarity: int = MET, check: Check | None = None) -> Cue:
     """Cues never cross a line: their gaps exclude newlines and ``^`` anchors each line."""
-    return Cue(re.compile(pattern, re.IGNORECASE | re.MULTILINE), polarity, check)
+    return Cue(
+        re.compile(pattern, re.IGNORECASE | re.MULTILINE),
+        polarity,
+        check,
+        required_literals(pattern),
+    )
 
 
 def find_hits(doc: Doc, cues: Sequence[Cue]) -> list[Hit]:
     """Every non-hedged match; positive matches right after a negator are dropped."""
     hits: list[Hit] = []
     for c in cues:
+        if not doc.may_hold(c.required):
+            continue
         pos = 0
         while (m := c.pattern.search(doc.text, pos)) is not None:
             start, end = m.span()
