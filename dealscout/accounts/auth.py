@@ -17,7 +17,7 @@ TOKEN_PREFIX = "ds_"  # noqa: S105  (a prefix, not a secret)
 # a token's last use is recorded at most this often, so reads do not write every request
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 _BY_HASH = (
-    select(ApiToken, User)
+    select(User, ApiToken.id, ApiToken.revoked_at, ApiToken.expires_at, ApiToken.last_used_at)
     .join(User, User.id == ApiToken.user_id)
     .where(ApiToken.token_hash == bindparam("token_hash"))
 )
@@ -54,14 +54,13 @@ def authenticate(session: Session, raw: str) -> User:
         raise Unauthorized("malformed token")
     found = session.execute(_BY_HASH, {"token_hash": hash_token(raw)}).one_or_none()
     now = utcnow()
-    if found is None or found.ApiToken.revoked_at is not None:
+    if found is None or found.revoked_at is not None:
         raise Unauthorized("unknown or revoked token")
-    token, user = found.tuple()
-    if token.expires_at is not None and token.expires_at <= now:
+    if found.expires_at is not None and found.expires_at <= now:
         raise Unauthorized("token expired")
-    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
-        token.last_used_at = now
-    return user
+    if found.last_used_at is None or now - found.last_used_at >= LAST_USED_RESOLUTION:
+        session.get_one(ApiToken, found.id).last_used_at = now
+    return found.User
 
 
 def revoke_token(session: Session, workspace_id: int, token_id: int) -> ApiToken:

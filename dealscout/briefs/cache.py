@@ -73,7 +73,8 @@ def cache_key(settings: Settings, version: int) -> str:
 def lookup(session: Session, settings: Settings, account_id: int, now: datetime) -> Lookup | None:
     """The account's owner and cache key, with its cached brief if still valid (None: no
     such account)."""
-    row = session.execute(_CACHED, {"account_id": account_id}).one_or_none()
+    # Core, not the ORM: these are plain columns, and this is the hot path of a cached read
+    row = session.connection().execute(_CACHED, {"account_id": account_id}).one_or_none()
     if row is None:
         return None
     workspace_id, owner_id, version, stored_key, generated_at, fallback, body, etag = row

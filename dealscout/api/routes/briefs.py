@@ -2,10 +2,12 @@
 
 from typing import Literal
 
-from fastapi import APIRouter, Header, Query
+from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
+from sqlalchemy.orm import Session
 
-from dealscout.api.deps import CurrentUser, SessionDep, SettingsDep
+from dealscout.accounts.models import User
+from dealscout.api.deps import get_app_settings, in_one_thread
 from dealscout.briefs import render, service
 from dealscout.briefs.cache import CachedBody
 from dealscout.briefs.schemas import Brief
@@ -24,20 +26,24 @@ HTML_HEADERS = {
     response_model=Brief,
     responses={200: {"content": {"text/markdown": {}, "text/html": {}}}},
 )
-def get_brief(
+async def get_brief(
     account_id: int,
-    session: SessionDep,
-    user: CurrentUser,
-    settings: SettingsDep,
+    request: Request,
     format: Literal["json", "md", "html"] = Query("json"),  # noqa: A002 - the query name
     if_none_match: str | None = Header(None),
 ) -> Response:
-    if format == "json":
-        return _json(service.get_brief_body(session, settings, user, account_id), if_none_match)
-    brief = service.get_brief(session, settings, user, account_id)
-    if format == "md":
-        return PlainTextResponse(render.to_markdown(brief), media_type="text/markdown")
-    return HTMLResponse(render.to_html(brief), headers=HTML_HEADERS)
+    settings = get_app_settings(request)
+
+    def work(session: Session, user: User) -> Response:
+        if format == "json":
+            cached = service.get_brief_body(session, settings, user, account_id)
+            return _json(cached, if_none_match)
+        brief = service.get_brief(session, settings, user, account_id)
+        if format == "md":
+            return PlainTextResponse(render.to_markdown(brief), media_type="text/markdown")
+        return HTMLResponse(render.to_html(brief), headers=HTML_HEADERS)
+
+    return await in_one_thread(request, work)
 
 
 def _json(cached: CachedBody, if_none_match: str | None) -> Response:
