@@ -1,4 +1,5 @@
-"""Cached reads: accounts.version; briefs cached as the bytes the API sends
+"""Cached reads: accounts.version; briefs cached as the bytes the API sends; the queue
+summary's numbers as plain columns of account_scores
 
 Revision ID: 0010
 Revises: 0003
@@ -29,7 +30,51 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("fallback", sa.Boolean(), nullable=False))
 
 
+    with op.batch_alter_table("account_scores") as batch_op:
+        batch_op.add_column(sa.Column("fp", sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column("mass", sa.Float(), nullable=True))
+        batch_op.add_column(sa.Column("ref", sa.BigInteger(), nullable=True))
+        batch_op.add_column(sa.Column("n", sa.Integer(), nullable=True))
+    _copy_summaries()
+
+
+def _copy_summaries() -> None:
+    """Fill the new columns from each row's summary (rows without one stay stale and are
+    recomputed on their next read, as before)."""
+    scores = sa.table(
+        "account_scores",
+        sa.column("id", sa.Integer()),
+        sa.column("summary", sa.JSON()),
+        sa.column("fp", sa.String()),
+        sa.column("mass", sa.Float()),
+        sa.column("ref", sa.BigInteger()),
+        sa.column("n", sa.Integer()),
+    )
+    connection = op.get_bind()
+    rows = connection.execute(sa.select(scores.c.id, scores.c.summary)).all()
+    updates = [
+        {"row_id": row_id, **{k: summary[k] for k in ("fp", "mass", "ref", "n")}}
+        for row_id, summary in rows
+        if summary
+    ]
+    if updates:
+        connection.execute(
+            scores.update()
+            .where(scores.c.id == sa.bindparam("row_id"))
+            .values(
+                fp=sa.bindparam("fp"),
+                mass=sa.bindparam("mass"),
+                ref=sa.bindparam("ref"),
+                n=sa.bindparam("n"),
+            ),
+            updates,
+        )
+
+
 def downgrade() -> None:
+    with op.batch_alter_table("account_scores") as batch_op:
+        for name in ("n", "ref", "mass", "fp"):
+            batch_op.drop_column(name)
     op.execute("DELETE FROM brief_cache")
     with op.batch_alter_table("brief_cache") as batch_op:
         batch_op.drop_column("fallback")
