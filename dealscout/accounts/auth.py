@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
@@ -61,6 +61,22 @@ def authenticate(session: Session, raw: str) -> User:
     if found.last_used_at is None or now - found.last_used_at >= LAST_USED_RESOLUTION:
         session.get_one(ApiToken, found.id).last_used_at = now
     return found.User
+
+
+def in_use_without_write(
+    revoked_at: datetime | None,
+    expires_at: datetime | None,
+    last_used_at: datetime | None,
+    now: datetime,
+) -> bool:
+    """A token ``authenticate`` accepts and whose last use it would not record now: a
+    cached read may serve it without a session (any doubt takes the full path)."""
+    return (
+        revoked_at is None
+        and (expires_at is None or expires_at > now)
+        and last_used_at is not None
+        and now - last_used_at < LAST_USED_RESOLUTION
+    )
 
 
 def revoke_token(session: Session, workspace_id: int, token_id: int) -> ApiToken:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 
 from dealscout import __version__
+from dealscout.api.cached_reads import CachedBriefReads
 from dealscout.api.errors import install_error_handlers
 from dealscout.api.routes import accounts, briefs, deals, health, profile, queue, sources, users
 from dealscout.core.config import Settings, get_settings
@@ -23,4 +24,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (accounts, users, sources, deals, briefs, profile, queue):
         v1.include_router(module.router)
     app.include_router(v1)
+    app.add_middleware(CachedBriefReads, settings=app.state.settings)
     return app

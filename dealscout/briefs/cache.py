@@ -16,11 +16,13 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from dealscout.accounts.models import Account
+from dealscout.accounts.auth import hash_token, in_use_without_write
+from dealscout.accounts.models import Account, ApiToken, User
+from dealscout.accounts.service import sees_account
 from dealscout.briefs.models import BriefCache
 from dealscout.briefs.schemas import Brief
 from dealscout.core.config import Settings
@@ -39,19 +41,36 @@ class CachedBody:
 
 
 # built once: SQLAlchemy then reuses the compiled statement from its cache
+_COLUMNS = (
+    Account.workspace_id,
+    Account.owner_id,
+    Account.version,
+    BriefCache.fingerprint,
+    BriefCache.generated_at,
+    BriefCache.fallback,
+    BriefCache.body,
+    BriefCache.etag,
+)
 _CACHED = (
-    select(
-        Account.workspace_id,
-        Account.owner_id,
-        Account.version,
-        BriefCache.fingerprint,
-        BriefCache.generated_at,
-        BriefCache.fallback,
-        BriefCache.body,
-        BriefCache.etag,
-    )
+    select(*_COLUMNS)
     .outerjoin(BriefCache, BriefCache.account_id == Account.id)
     .where(Account.id == bindparam("account_id"))
+)
+# the caller's token and the account's cached brief in one statement (``served_as_is``)
+_BY_TOKEN = (
+    select(
+        User.id,
+        User.workspace_id,
+        User.role,
+        ApiToken.revoked_at,
+        ApiToken.expires_at,
+        ApiToken.last_used_at,
+        *_COLUMNS,
+    )
+    .join(User, User.id == ApiToken.user_id)
+    .join(Account, Account.id == bindparam("account_id"))
+    .join(BriefCache, BriefCache.account_id == Account.id)
+    .where(ApiToken.token_hash == bindparam("token_hash"))
 )
 
 
@@ -79,12 +98,37 @@ def lookup(session: Session, settings: Settings, account_id: int, now: datetime)
         return None
     workspace_id, owner_id, version, stored_key, generated_at, fallback, body, etag = row
     key = cache_key(settings, version)
-    valid = (
-        body is not None
-        and stored_key == key
-        and now - generated_at <= (FALLBACK_RETRY if fallback else MAX_AGE)
-    )
+    valid = body is not None and _valid(stored_key, key, generated_at, fallback, now)
     return Lookup(workspace_id, owner_id, key, CachedBody(body, etag) if valid else None)
+
+
+def _valid(
+    stored_key: str, key: str, generated_at: datetime, fallback: bool, now: datetime
+) -> bool:
+    return stored_key == key and now - generated_at <= (FALLBACK_RETRY if fallback else MAX_AGE)
+
+
+def served_as_is(
+    connection: Connection, settings: Settings, raw_token: str, account_id: int, now: datetime
+) -> CachedBody | None:
+    """The account's cached brief when one statement shows that the full read would serve
+    it unchanged: the token valid with its last use recorded, the account visible to its
+    user, the cache current. ``None`` means only that the full read must decide."""
+    row = connection.execute(
+        _BY_TOKEN, {"token_hash": hash_token(raw_token), "account_id": account_id}
+    ).one_or_none()
+    if row is None:
+        return None
+    user = User(id=row[0], workspace_id=row[1], role=row[2])
+    revoked_at, expires_at, last_used_at = row[3:6]
+    workspace_id, owner_id, version, stored_key, generated_at, fallback, body, etag = row[6:]
+    if not (
+        in_use_without_write(revoked_at, expires_at, last_used_at, now)
+        and sees_account(user, workspace_id, owner_id)
+        and _valid(stored_key, cache_key(settings, version), generated_at, fallback, now)
+    ):
+        return None
+    return CachedBody(body, etag)
 
 
 def encode(brief: Brief) -> CachedBody:
@@ -97,6 +141,12 @@ def encode(brief: Brief) -> CachedBody:
         separators=(",", ":"),
     ).encode("utf-8")
     return CachedBody(body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"')
+
+
+def etag_matches(if_none_match: str, etag: str) -> bool:
+    """RFC 9110 weak comparison against an ``If-None-Match`` list of entity tags (or ``*``)."""
+    tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+    return "*" in tags or etag in tags
 
 
 def decode(cached: CachedBody) -> Brief:

@@ -25,10 +25,7 @@ class BriefRefresh(BaseModel):
 
 def _visible(user: User, found: cache.Lookup | None, account_id: int) -> cache.Lookup:
     """The lookup of an account the user may see (NotFound otherwise, as ``get_account``)."""
-    visible = found is not None and found.workspace_id == user.workspace_id
-    if visible and not accounts.sees_whole_workspace(user):
-        visible = found is not None and found.owner_id == user.id
-    if not visible or found is None:
+    if found is None or not accounts.sees_account(user, found.workspace_id, found.owner_id):
         raise NotFound(f"account {account_id} not found")
     return found
 

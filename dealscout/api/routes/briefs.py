@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from dealscout.accounts.models import User
 from dealscout.api.deps import get_app_settings, in_one_thread
 from dealscout.briefs import render, service
-from dealscout.briefs.cache import CachedBody
+from dealscout.briefs.cache import CachedBody, etag_matches
 from dealscout.briefs.schemas import Brief
 
 router = APIRouter(prefix="/accounts", tags=["briefs"])
@@ -49,12 +49,6 @@ async def get_brief(
 def _json(cached: CachedBody, if_none_match: str | None) -> Response:
     """The stored bytes as they are; ``304`` when the client already holds them."""
     headers = {"ETag": cached.etag}
-    if if_none_match is not None and _matches(if_none_match, cached.etag):
+    if if_none_match is not None and etag_matches(if_none_match, cached.etag):
         return Response(status_code=304, headers=headers)
     return Response(cached.body, media_type="application/json", headers=headers)
-
-
-def _matches(if_none_match: str, etag: str) -> bool:
-    """RFC 9110 weak comparison against a list of entity tags (or ``*``)."""
-    tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
-    return "*" in tags or etag in tags
