@@ -18,9 +18,14 @@ from dealscout.core.db import get_sessionmaker, session_scope
 T = TypeVar("T")
 
 
-def get_app_settings(request: Request) -> Settings:
+def app_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
+
+
+async def get_app_settings(request: Request) -> Settings:
+    """Async: nothing here blocks, so it costs no worker-thread hop per request."""
+    return app_settings(request)
 
 
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
@@ -77,7 +82,7 @@ AdminUser = Annotated[User, Depends(get_admin)]
 async def in_one_thread(request: Request, work: Callable[[Session, User], T]) -> T:
     """``work(session, caller)`` as ``SessionDep`` and ``CurrentUser`` would give them, in
     one worker thread: a hot read pays one thread hop instead of one per dependency."""
-    settings = get_app_settings(request)
+    settings = app_settings(request)
 
     def run() -> T:
         with session_scope(settings.sqlalchemy_url) as session:

@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from sqlalchemy.orm import Session
 
 from dealscout.accounts.models import User
-from dealscout.api.deps import get_app_settings, in_one_thread
+from dealscout.api.deps import app_settings, in_one_thread
 from dealscout.briefs import render, service
 from dealscout.briefs.cache import CachedBody, etag_matches
 from dealscout.briefs.schemas import Brief
@@ -32,7 +32,7 @@ async def get_brief(
     format: Literal["json", "md", "html"] = Query("json"),  # noqa: A002 - the query name
     if_none_match: str | None = Header(None),
 ) -> Response:
-    settings = get_app_settings(request)
+    settings = app_settings(request)
 
     def work(session: Session, user: User) -> Response:
         if format == "json":
