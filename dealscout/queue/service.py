@@ -183,11 +183,9 @@ def _candidates(
 ) -> list[_Candidate]:
     query = _accounts_query(viewer, owner_id, filters)
     account_ids = query.with_only_columns(Account.id)
-    accounts = ctx.session.execute(
-        query.with_only_columns(
-            Account.id, Account.name, Account.industry, Account.employee_count, Account.region
-        )
-    ).all()
+    columns = (Account.id, Account.name, Account.industry, Account.employee_count, Account.region)
+    # Core, not the ORM: thousands of plain rows
+    accounts = ctx.session.connection().execute(query.with_only_columns(*columns)).all()
     summaries = _fresh_summaries(ctx, [a[0] for a in accounts], account_ids, bool(filters.type))
     deals = _open_deals(ctx, account_ids)
     states = _states(ctx)
