@@ -92,6 +92,7 @@ def cache_key(settings: Settings, version: int) -> str:
 def lookup(session: Session, settings: Settings, account_id: int, now: datetime) -> Lookup | None:
     """The account's owner and cache key, with its cached brief if still valid (None: no
     such account)."""
+    session.flush()  # pending changes move the version read below (Core does not autoflush)
     # Core, not the ORM: these are plain columns, and this is the hot path of a cached read
     row = session.connection().execute(_CACHED, {"account_id": account_id}).one_or_none()
     if row is None:

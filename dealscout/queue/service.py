@@ -184,7 +184,8 @@ def _candidates(
     query = _accounts_query(viewer, owner_id, filters)
     account_ids = query.with_only_columns(Account.id)
     columns = (Account.id, Account.name, Account.industry, Account.employee_count, Account.region)
-    # Core, not the ORM: thousands of plain rows
+    # Core, not the ORM: thousands of plain rows (after pending changes, as autoflush would)
+    ctx.session.flush()
     accounts = ctx.session.connection().execute(query.with_only_columns(*columns)).all()
     summaries = _fresh_summaries(ctx, [a[0] for a in accounts], account_ids, bool(filters.type))
     deals = _open_deals(ctx, account_ids)
