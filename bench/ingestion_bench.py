@@ -675,6 +675,7 @@ def run(quick: bool = False) -> list[dict[str, object]]:
     stages = result.stages
     stages["store"] = result.seconds - sum(v for k, v in stages.items() if k != "store")
     embed = stages.get("embed", 0.0) + stages.get("embed model", 0.0)
+    no_model = result.seconds - stages.get("embed model", 0.0)
     n = result.items
     rows = [
         _row(f"entries ({feeds} feeds x {per})", n, "entries"),
@@ -697,9 +698,11 @@ def run(quick: bool = False) -> list[dict[str, object]]:
              _rate(n, result.seconds) / _rate(*naive_model), "x", ">= 1.2"),
         _row("end to end without embedding", _rate(n, result.seconds - embed), "entries/s",
              ">= 500"),
+        _row("end to end without the model (Chroma write included)", _rate(n, no_model),
+             "entries/s"),
         _row("  naive stack, vectors precomputed", _rate(*naive), "entries/s"),
         _row("  ratio dealscout/naive (without the model)",
-             _rate(n, result.seconds - embed) / _rate(*naive), "x", ">= 0.75"),
+             _rate(n, no_model) / _rate(*naive), "x", ">= 0.75"),
         _row("peak RSS during the feed run", result.peak_rss / 2**20, "MiB"),
         _row("peak RSS of the process (ru_maxrss)",
              resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "MiB"),
