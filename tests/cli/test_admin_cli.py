@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import subprocess
 import sys
 from pathlib import Path
 
+import typer
 from typer.testing import CliRunner
 
+import dealscout.cli as cli_package
 from dealscout.accounts.service import find_workspace
+from dealscout.cli.app import COMMANDS
 from dealscout.cli.main import app
 from dealscout.core.config import get_settings
 from dealscout.deals.service import workspace_process_name
@@ -129,3 +134,13 @@ def test_commands_that_need_no_store_do_not_create_one(clean_env: Path, tmp_path
     assert result.returncode == 0, result.stderr
     assert not (clean_env / "dealscout.db").exists()
     assert dealscout("--help").returncode == 0 and not (clean_env / "dealscout.db").exists()
+
+
+def test_every_command_is_in_the_lazy_registry_and_loads() -> None:
+    """A command registered by a module but missing from COMMANDS would never be found."""
+    for module in pkgutil.iter_modules(cli_package.__path__):
+        importlib.import_module(f"dealscout.cli.{module.name}")
+    registered = set(typer.main.get_group(app).commands)
+    assert registered == set(COMMANDS)
+    for name in COMMANDS:
+        assert runner.invoke(app, [name, "--help"]).exit_code == 0, name
