@@ -2,30 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import Annotated, TypeVar
+from collections.abc import Iterator
+from typing import Annotated
 
-from fastapi import Depends, Request
-from fastapi.concurrency import run_in_threadpool
+from fastapi import Depends, Path, Query, Request
 from sqlalchemy.orm import Session
 
 from dealscout.accounts.auth import Unauthorized, authenticate
 from dealscout.accounts.models import User
 from dealscout.accounts.service import require_role
 from dealscout.core.config import Settings
-from dealscout.core.db import get_sessionmaker, session_scope
+from dealscout.core.db import get_sessionmaker
+from dealscout.core.fields import MAX_DB_INT
 
-T = TypeVar("T")
-
-
-def app_settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
+# Ids and offsets past what the store holds are a 422, never a database error.
+IdPath = Annotated[int, Path(ge=1, le=MAX_DB_INT)]
+OffsetQuery = Annotated[int, Query(ge=0, le=MAX_DB_INT)]
 
 
 async def get_app_settings(request: Request) -> Settings:
     """Async: nothing here blocks, so it costs no worker-thread hop per request."""
-    return app_settings(request)
+    settings: Settings = request.app.state.settings
+    return settings
 
 
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
@@ -47,7 +45,7 @@ def get_session(settings: SettingsDep) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
-def bearer_user(request: Request, session: Session) -> User:
+def get_current_user(request: Request, session: SessionDep) -> User:
     header = request.headers.get("authorization", "")
     scheme, _, raw = header.partition(" ")
     if scheme.lower() != "bearer" or not raw.strip():
@@ -56,10 +54,6 @@ def bearer_user(request: Request, session: Session) -> User:
     if session.dirty:
         session.commit()  # record last use (once a minute) even if the request later fails
     return user
-
-
-def get_current_user(request: Request, session: SessionDep) -> User:
-    return bearer_user(request, session)
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
@@ -77,15 +71,3 @@ def get_admin(user: CurrentUser) -> User:
 
 ManagerUser = Annotated[User, Depends(get_manager)]
 AdminUser = Annotated[User, Depends(get_admin)]
-
-
-async def in_one_thread(request: Request, work: Callable[[Session, User], T]) -> T:
-    """``work(session, caller)`` as ``SessionDep`` and ``CurrentUser`` would give them, in
-    one worker thread: a hot read pays one thread hop instead of one per dependency."""
-    settings = app_settings(request)
-
-    def run() -> T:
-        with session_scope(settings.sqlalchemy_url) as session:
-            return work(session, bearer_user(request, session))
-
-    return await run_in_threadpool(run)

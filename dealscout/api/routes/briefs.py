@@ -2,12 +2,10 @@
 
 from typing import Literal
 
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import APIRouter, Header, Query
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
-from sqlalchemy.orm import Session
 
-from dealscout.accounts.models import User
-from dealscout.api.deps import app_settings, in_one_thread
+from dealscout.api.deps import CurrentUser, IdPath, SessionDep, SettingsDep
 from dealscout.briefs import render, service
 from dealscout.briefs.cache import CachedBody, etag_matches
 from dealscout.briefs.schemas import Brief
@@ -26,24 +24,23 @@ HTML_HEADERS = {
     response_model=Brief,
     responses={200: {"content": {"text/markdown": {}, "text/html": {}}}},
 )
-async def get_brief(
-    account_id: int,
-    request: Request,
+def get_brief(
+    account_id: IdPath,
+    session: SessionDep,
+    user: CurrentUser,
+    settings: SettingsDep,
     format: Literal["json", "md", "html"] = Query("json"),  # noqa: A002 - the query name
     if_none_match: str | None = Header(None),
 ) -> Response:
-    settings = app_settings(request)
-
-    def work(session: Session, user: User) -> Response:
-        if format == "json":
-            cached = service.get_brief_body(session, settings, user, account_id)
-            return _json(cached, if_none_match)
-        brief = service.get_brief(session, settings, user, account_id)
-        if format == "md":
-            return PlainTextResponse(render.to_markdown(brief), media_type="text/markdown")
-        return HTMLResponse(render.to_html(brief), headers=HTML_HEADERS)
-
-    return await in_one_thread(request, work)
+    """The full read; a cached JSON brief is mostly served before routing
+    (``api/cached_reads.py``)."""
+    if format == "json":
+        cached = service.get_brief_body(session, settings, user, account_id)
+        return _json(cached, if_none_match)
+    brief = service.get_brief(session, settings, user, account_id)
+    if format == "md":
+        return PlainTextResponse(render.to_markdown(brief), media_type="text/markdown")
+    return HTMLResponse(render.to_html(brief), headers=HTML_HEADERS)
 
 
 def _json(cached: CachedBody, if_none_match: str | None) -> Response:
