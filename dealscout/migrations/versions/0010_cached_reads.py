@@ -2,7 +2,7 @@
 summary's numbers as plain columns of account_scores
 
 Revision ID: 0010
-Revises: 0003
+Revises: 0008
 Create Date: 2026-12-07
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010"
-down_revision: str | None = "0003"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
