@@ -1,8 +1,10 @@
 """Account briefs on an account with 1,000 signals (seeded straight into SQL, SQLite).
 
-Rows: rules-brief latency (uncached), cached ``GET /v1/accounts/{id}/brief`` requests/s
-over loopback HTTP (uvicorn in a thread), and the LLM engine's prompt size and calls per
-brief against the loopback OpenAI-protocol server of ``tests/fakes``.
+Rows: rules-brief latency (uncached); the cached ``GET /v1/accounts/{id}/brief?format=json``
+under 20 concurrent keep-alive clients, next to an in-memory FastAPI app returning the same
+bytes with the same bearer check, in the same run (``bench/load.py``), as requests/s, p95
+and their ratios; and the LLM engine's prompt size and calls per brief against the
+loopback OpenAI-protocol server of ``tests/fakes``.
 """
 
 from __future__ import annotations
@@ -10,22 +12,20 @@ from __future__ import annotations
 import json
 import statistics
 import tempfile
-import threading
 import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
-import uvicorn
 import yaml
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from bench.load import LoadResult, load, percentile, server_process
 from dealscout.accounts import auth
 from dealscout.accounts.bootstrap import ensure_schema, ensure_workspace_admin
 from dealscout.accounts.models import Account
-from dealscout.api.main import create_app
 from dealscout.briefs.generate import generate_brief
 from dealscout.core.config import Settings
 from dealscout.core.db import get_sessionmaker, utcnow
@@ -33,6 +33,7 @@ from dealscout.ingestion.models import Signal, SignalAccount
 from tests.fakes.openai_server import FakeOpenAI, Reply
 
 SIGNALS = 1_000
+CLIENTS = 20
 PROFILE = Path(__file__).resolve().parents[1] / "examples" / "profile.yaml"
 TYPES = [
     "funding", "executive_hire", "hiring", "hiring", "hiring", "expansion", "earnings",
@@ -94,11 +95,6 @@ def seed(session: Session, workspace_id: int) -> Account:
     return account
 
 
-def _percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
-
-
 def rules_latency(session: Session, settings: Settings, account: Account, n: int) -> list[float]:
     generate_brief(session, settings, account)  # warm caches outside the timing
     times = []
@@ -109,28 +105,22 @@ def rules_latency(session: Session, settings: Settings, account: Account, n: int
     return times
 
 
-def cached_get_rate(settings: Settings, account_id: int, token: str, seconds: float) -> float:
-    unlimited = settings.model_copy(update={"token_requests_per_minute": 0})  # a benchmark
-    config = uvicorn.Config(create_app(unlimited), host="127.0.0.1", port=0, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    url = f"http://127.0.0.1:{port}/v1/accounts/{account_id}/brief"
-    headers = {"Authorization": f"Bearer {token}"}
-    try:
-        with httpx.Client(headers=headers, timeout=30) as client:
-            client.get(url).raise_for_status()  # fills the cache
-            count, started = 0, time.perf_counter()
-            while time.perf_counter() - started < seconds:
-                client.get(url).raise_for_status()
-                count += 1
-            return count / (time.perf_counter() - started)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+def cached_get_side_by_side(
+    home: str, account_id: int, token: str, seconds: float
+) -> tuple[LoadResult, LoadResult]:
+    """The cached JSON brief from dealscout and from the in-memory reference serving the
+    same bytes behind the same bearer check, loaded alike in one run."""
+    path = f"/v1/accounts/{account_id}/brief?format=json"
+    with server_process("dealscout", home) as port:
+        ours = load(port, path, token, clients=CLIENTS, seconds=seconds)
+        body = httpx.get(
+            f"http://127.0.0.1:{port}{path}", headers={"Authorization": f"Bearer {token}"}
+        ).content
+    body_file = Path(home) / "brief.json"
+    body_file.write_bytes(body)
+    with server_process("reference", str(body_file), auth.hash_token(token)) as port:
+        reference = load(port, path, token, clients=CLIENTS, seconds=seconds)
+    return ours, reference
 
 
 def llm_prompt(session: Session, settings: Settings, account: Account) -> tuple[float, int]:
@@ -156,13 +146,19 @@ def run(quick: bool = False) -> list[dict[str, object]]:
         account = seed(session, found.workspace.id)
         times = rules_latency(session, settings, account, 15 if quick else 60)
         session.commit()
-        rate = cached_get_rate(settings, account.id, token, 2.0 if quick else 5.0)
         tokens, calls = llm_prompt(session, settings, account)
         session.close()
+        ours, ref = cached_get_side_by_side(home, account.id, token, 3.0 if quick else 10.0)
     return [
         _row("rules brief p50 (1,000 signals)", round(statistics.median(times), 1), "ms", ""),
-        _row("rules brief p95 (1,000 signals)", round(_percentile(times, 95), 1), "ms", "<= 300"),
-        _row("cached brief GET over HTTP", round(rate, 1), "req/s", ""),
+        _row("rules brief p95 (1,000 signals)", round(percentile(times, 95), 1), "ms", "<= 300"),
+        _row(f"cached brief GET, {CLIENTS} clients", round(ours.rate, 1), "req/s", ""),
+        _row("  in-memory FastAPI reference", round(ref.rate, 1), "req/s", ""),
+        _row("  ratio dealscout/reference", round(ours.rate / ref.rate, 2), "x", ">= 0.7"),
+        _row("cached brief GET p95", round(ours.p95_ms, 1), "ms", ""),
+        _row("  reference p95", round(ref.p95_ms, 1), "ms", ""),
+        _row("  p95 ratio dealscout/reference", round(ours.p95_ms / ref.p95_ms, 2), "x", "<= 2"),
+        _row("cached brief GET errors", ours.errors, "responses", "0"),
         _row("LLM prompt tokens per brief (chars/4)", round(tokens), "tokens", "<= 4000"),
         _row("LLM calls per brief", calls, "calls", "1"),
     ]

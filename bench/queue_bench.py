@@ -8,8 +8,10 @@ uvicorn in a thread on a free loopback port and is called over real HTTP.
 from __future__ import annotations
 
 import gc
+import json
 import random
 import socket
+import sqlite3
 import tempfile
 import threading
 import time
@@ -32,6 +34,7 @@ from dealscout.core.config import Settings
 from dealscout.core.db import get_sessionmaker, utcnow
 from dealscout.ingestion.models import Signal, SignalAccount, Source
 from dealscout.queue.store import add_signals, recompute_workspace
+from dealscout.queue.weights import resolve_weights
 
 REPS = 20
 TYPES = [
@@ -239,6 +242,34 @@ def _get(client: httpx.Client, token: str, **params: object) -> Callable[[], obj
     return call
 
 
+def _plain_sql(
+    database: str, workspace_id: int, owner_id: int | None, half_life_days: float
+) -> Callable[[], object]:
+    """The reference: the stored summaries read with plain SQL, decoded, decayed and sorted
+    (no fit, deals, feedback or explanations), top 20."""
+    connection = sqlite3.connect(database, check_same_thread=False)
+    query = (
+        "SELECT s.account_id, s.summary FROM account_scores s"
+        " JOIN accounts a ON a.id = s.account_id WHERE a.workspace_id = ?"
+    )
+    params: tuple[int, ...] = (workspace_id,)
+    if owner_id is not None:
+        query += " AND a.owner_id = ?"
+        params += (owner_id,)
+
+    def call() -> object:
+        now = time.time()
+        ranked = []
+        for account_id, raw in connection.execute(query, params):
+            summary = json.loads(raw)
+            age_days = max(now - summary["ref"], 0.0) / 86_400
+            ranked.append((summary["mass"] * 0.5 ** (age_days / half_life_days), account_id))
+        ranked.sort(reverse=True)
+        return ranked[:20]
+
+    return call
+
+
 def run(quick: bool) -> list[dict[str, object]]:
     accounts, signals = (500, 20_000) if quick else (10_000, 1_000_000)
     size = f"{accounts:,} accounts, {signals:,} signals"
@@ -266,6 +297,10 @@ def run(quick: bool) -> list[dict[str, object]]:
             rep_p95 = _p95(_get(client, rep_token), requests)
             filtered_p95 = _p95(_get(client, rep_token, type="funding", region="NA"), requests)
             team_p95 = _p95(_get(client, manager_token), requests)
+        database = settings.sqlalchemy_url.removeprefix("sqlite:///")
+        half_life = resolve_weights(workspace).half_life_days
+        ref_rep_p95 = _p95(_plain_sql(database, workspace.id, users[0].id, half_life), requests)
+        ref_team_p95 = _p95(_plain_sql(database, workspace.id, None, half_life), requests)
         gc.unfreeze()
     per_rep = accounts // REPS
     return [
@@ -276,4 +311,8 @@ def run(quick: bool) -> list[dict[str, object]]:
         _row(f"GET /v1/queue p95 (rep, {per_rep} accts)", rep_p95, "ms", "<= 100"),
         _row("GET /v1/queue p95 (rep, type+region)", filtered_p95, "ms", "<= 100"),
         _row(f"GET /v1/queue p95 (manager, {accounts} accts)", team_p95, "ms", "<= 100"),
+        _row("  plain-SQL reference p95 (rep)", ref_rep_p95, "ms", ""),
+        _row("  ratio rep queue/reference", rep_p95 / ref_rep_p95, "x", "<= 2"),
+        _row("  plain-SQL reference p95 (manager)", ref_team_p95, "ms", ""),
+        _row("  ratio manager queue/reference", team_p95 / ref_team_p95, "x", "<= 1.5"),
     ]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from dealscout.accounts.models import ApiToken, User
@@ -14,6 +14,13 @@ from dealscout.core.db import utcnow
 from dealscout.core.errors import DealscoutError, NotFound
 
 TOKEN_PREFIX = "ds_"  # noqa: S105  (a prefix, not a secret)
+# a token's last use is recorded at most this often, so reads do not write every request
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+_BY_HASH = (
+    select(User, ApiToken.id, ApiToken.revoked_at, ApiToken.expires_at, ApiToken.last_used_at)
+    .join(User, User.id == ApiToken.user_id)
+    .where(ApiToken.token_hash == bindparam("token_hash"))
+)
 
 
 class Unauthorized(DealscoutError):
@@ -45,17 +52,31 @@ def issue_token(
 def authenticate(session: Session, raw: str) -> User:
     if not raw.startswith(TOKEN_PREFIX) or not 20 <= len(raw) <= 100:
         raise Unauthorized("malformed token")
-    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(raw)))
+    found = session.execute(_BY_HASH, {"token_hash": hash_token(raw)}).one_or_none()
     now = utcnow()
-    if token is None or token.revoked_at is not None:
+    if found is None or found.revoked_at is not None:
         raise Unauthorized("unknown or revoked token")
-    if token.expires_at is not None and token.expires_at <= now:
+    if found.expires_at is not None and found.expires_at <= now:
         raise Unauthorized("token expired")
-    user = session.get(User, token.user_id)
-    if user is None:
-        raise Unauthorized("unknown or revoked token")
-    token.last_used_at = now
-    return user
+    if found.last_used_at is None or now - found.last_used_at >= LAST_USED_RESOLUTION:
+        session.get_one(ApiToken, found.id).last_used_at = now
+    return found.User
+
+
+def in_use_without_write(
+    revoked_at: datetime | None,
+    expires_at: datetime | None,
+    last_used_at: datetime | None,
+    now: datetime,
+) -> bool:
+    """A token ``authenticate`` accepts and whose last use it would not record now: a
+    cached read may serve it without a session (any doubt takes the full path)."""
+    return (
+        revoked_at is None
+        and (expires_at is None or expires_at > now)
+        and last_used_at is not None
+        and now - last_used_at < LAST_USED_RESOLUTION
+    )
 
 
 def revoke_token(session: Session, workspace_id: int, token_id: int) -> ApiToken:

@@ -76,6 +76,8 @@ class Account(Base):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # moves with anything the account's brief reads (see accounts/versions.py)
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class AuditEvent(Base):
@@ -95,3 +97,7 @@ class AuditEvent(Base):
     entity_id: Mapped[int] = mapped_column(Integer)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+# registers the flush listener that moves account versions (it needs the classes above)
+from dealscout.accounts import versions  # noqa: E402, F401

@@ -125,12 +125,14 @@ def list_accounts(
     return list(session.scalars(query))
 
 
+def sees_account(user: User, workspace_id: int, owner_id: int | None) -> bool:
+    """Whether ``user`` may see an account of ``workspace_id`` owned by ``owner_id``."""
+    return workspace_id == user.workspace_id and (sees_whole_workspace(user) or owner_id == user.id)
+
+
 def get_account(session: Session, user: User, account_id: int) -> Account:
     account = session.get(Account, account_id)
-    visible = account is not None and account.workspace_id == user.workspace_id
-    if visible and not sees_whole_workspace(user):
-        visible = account is not None and account.owner_id == user.id
-    if not visible or account is None:
+    if account is None or not sees_account(user, account.workspace_id, account.owner_id):
         raise NotFound(f"account {account_id} not found")
     return account
 

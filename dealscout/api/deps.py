@@ -20,7 +20,8 @@ IdPath = Annotated[int, Path(ge=1, le=MAX_DB_INT)]
 OffsetQuery = Annotated[int, Query(ge=0, le=MAX_DB_INT)]
 
 
-def get_app_settings(request: Request) -> Settings:
+async def get_app_settings(request: Request) -> Settings:
+    """Async: nothing here blocks, so it costs no worker-thread hop per request."""
     settings: Settings = request.app.state.settings
     return settings
 
@@ -50,7 +51,8 @@ def get_current_user(request: Request, session: SessionDep) -> User:
     if scheme.lower() != "bearer" or not raw.strip():
         raise Unauthorized("missing bearer token")
     user = authenticate(session, raw.strip())
-    session.commit()  # record last use even if the request later fails
+    if session.dirty:
+        session.commit()  # record last use (once a minute) even if the request later fails
     return user
 
 

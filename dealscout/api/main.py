@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 
 from dealscout import __version__
+from dealscout.api.cached_reads import CachedBriefReads
 from dealscout.api.errors import ERROR_RESPONSES, install_error_handlers
 from dealscout.api.middleware.limits import BodyLimit, RateLimit
 from dealscout.api.routes import accounts, briefs, deals, health, profile, queue, sources, users
@@ -21,6 +22,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings = settings or get_settings()
     install_error_handlers(app)
+    app.add_middleware(CachedBriefReads, settings=settings)  # inside the limits below
     app.add_middleware(BodyLimit, settings=settings)
     app.add_middleware(RateLimit, settings=settings)  # outermost: refuses before any read
     app.include_router(health.router)

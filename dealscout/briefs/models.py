@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dealscout.core.db import Base, UTCDateTime, utcnow
 
 
 class BriefCache(Base):
-    """The last generated brief of an account; regenerated when ``fingerprint`` changes."""
+    """The last generated brief of an account, as the JSON bytes the API sends;
+    regenerated when ``fingerprint`` (the account's version and the engine) changes."""
 
     __tablename__ = "brief_cache"
 
@@ -25,5 +25,7 @@ class BriefCache(Base):
     engine: Mapped[str] = mapped_column(String(16))
     model: Mapped[str | None] = mapped_column(String(120))
     tokens: Mapped[int] = mapped_column(Integer, default=0)
-    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    etag: Mapped[str] = mapped_column(String(40))
     generated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    fallback: Mapped[bool] = mapped_column(Boolean, default=False)  # the LLM failed: retry soon

@@ -23,21 +23,44 @@ class BriefRefresh(BaseModel):
     fingerprint: str
 
 
+def _visible(user: User, found: cache.Lookup | None, account_id: int) -> cache.Lookup:
+    """The lookup of an account the user may see (NotFound otherwise, as ``get_account``)."""
+    if found is None or not accounts.sees_account(user, found.workspace_id, found.owner_id):
+        raise NotFound(f"account {account_id} not found")
+    return found
+
+
+def _regenerate(
+    session: Session,
+    settings: Settings,
+    account_id: int,
+    key: str,
+    gateway: LLMGateway | None = None,
+) -> tuple[Brief, cache.CachedBody]:
+    account = session.get_one(Account, account_id)
+    brief = generate_brief(session, settings, account, gateway=gateway)
+    return brief, cache.save(session, account, key, brief)
+
+
 def _cached_or_new(
     session: Session,
     settings: Settings,
-    account: Account,
+    account_id: int,
     *,
+    user: User | None = None,
     refresh: bool = False,
     gateway: LLMGateway | None = None,
-) -> tuple[Brief, str, bool]:
-    fingerprint = cache.fingerprint(session, settings, account)
-    hit = None if refresh else cache.load(session, account.id, fingerprint, utcnow())
-    if hit is not None:
-        return hit, fingerprint, False
-    brief = generate_brief(session, settings, account, gateway=gateway)
-    cache.save(session, account, fingerprint, brief)
-    return brief, fingerprint, True
+) -> tuple[Brief | None, cache.CachedBody, str, bool]:
+    """(the brief when it was generated, its bytes, the cache key, regenerated?)."""
+    found = cache.lookup(session, settings, account_id, utcnow())
+    if user is not None:
+        found = _visible(user, found, account_id)
+    elif found is None:
+        raise NotFound(f"account {account_id} not found")
+    if found.hit is not None and not refresh:
+        return None, found.hit, found.key, False
+    brief, cached = _regenerate(session, settings, account_id, found.key, gateway)
+    return brief, cached, found.key, True
 
 
 def account_brief(
@@ -49,7 +72,10 @@ def account_brief(
     gateway: LLMGateway | None = None,
 ) -> Brief:
     """The cached brief of ``account`` while its inputs are unchanged, else a new one."""
-    return _cached_or_new(session, settings, account, refresh=refresh, gateway=gateway)[0]
+    brief, cached, _, _ = _cached_or_new(
+        session, settings, account.id, refresh=refresh, gateway=gateway
+    )
+    return brief or cache.decode(cached)
 
 
 def get_brief(
@@ -62,20 +88,26 @@ def get_brief(
     gateway: LLMGateway | None = None,
 ) -> Brief:
     """The brief of an account the user may see (NotFound otherwise)."""
-    account = accounts.get_account(session, user, account_id)
-    return account_brief(session, settings, account, refresh=refresh, gateway=gateway)
+    brief, cached, _, _ = _cached_or_new(
+        session, settings, account_id, user=user, refresh=refresh, gateway=gateway
+    )
+    return brief or cache.decode(cached)
+
+
+def get_brief_body(
+    session: Session, settings: Settings, user: User, account_id: int
+) -> cache.CachedBody:
+    """The brief's JSON bytes and ETag, as stored: a cached read decodes nothing."""
+    return _cached_or_new(session, settings, account_id, user=user)[1]
 
 
 def refresh_brief(session: Session, settings: Settings, account_id: int) -> BriefRefresh:
     """Bring the account's cached brief up to date ahead of a read (the worker's job);
     does nothing costly when the fingerprint is unchanged."""
-    account = session.get(Account, account_id)
-    if account is None:
-        raise NotFound(f"account {account_id} not found")
-    brief, fingerprint, regenerated = _cached_or_new(session, settings, account)
+    brief, cached, key, regenerated = _cached_or_new(session, settings, account_id)
     return BriefRefresh(
         account_id=account_id,
         regenerated=regenerated,
-        engine=brief.engine,
-        fingerprint=fingerprint,
+        engine=(brief or cache.decode(cached)).engine,
+        fingerprint=key,
     )

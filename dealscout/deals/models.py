@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, Float, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, Date, Float, ForeignKey, Integer, String, Text, inspect
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from dealscout.accounts import versions
 from dealscout.core.db import Base, UTCDateTime, utcnow
 
 
@@ -99,3 +100,29 @@ class CriterionOverride(Base):
     coach_status: Mapped[str] = mapped_column(String(16))
     manager_status: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+def _deal_accounts(session: Session, deal: Deal) -> list[int | None]:
+    """The deal's account, and the one it left if it moved."""
+    return [deal.account_id, *inspect(deal).attrs.account_id.history.deleted]
+
+
+def _deal_account(session: Session, deal_id: int | None) -> list[int | None]:
+    deal = session.get(Deal, deal_id) if deal_id is not None else None
+    return [deal.account_id if deal is not None else None]
+
+
+def _report_account(session: Session, report_id: int | None) -> list[int | None]:
+    report = session.get(CoachReportRecord, report_id) if report_id is not None else None
+    return _deal_account(session, report.deal_id if report is not None else None)
+
+
+def _override_account(session: Session, override: CriterionOverride) -> list[int | None]:
+    review = session.get(Review, override.review_id) if override.review_id is not None else None
+    return _report_account(session, review.report_id if review is not None else None)
+
+
+# an account's brief reads its deals, their latest coach report and the managers' overrides
+versions.track(Deal, _deal_accounts)
+versions.track(CoachReportRecord, lambda session, r: _deal_account(session, r.deal_id))
+versions.track(CriterionOverride, _override_account)

@@ -12,8 +12,8 @@ import re
 
 from pydantic import BaseModel, Field
 
+from dealscout.core.regex_prefilter import PatternSet
 from dealscout.ingestion.facts import extract_facts
-from dealscout.ingestion.regex_prefilter import PatternSet
 from dealscout.ingestion.signal_rules import CUES, ENGLISH_STOPWORDS, FOREIGN_STOPWORDS
 
 SIGNAL_TYPES = (

@@ -16,9 +16,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    inspect,
+    select,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from dealscout.accounts import versions
 from dealscout.core.db import Base, UTCDateTime, utcnow
 
 
@@ -119,3 +122,16 @@ class SignalAccount(Base):
     reason: Mapped[str] = mapped_column(String(200), default="")
     aboutness: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+def _linked_accounts(session: Session, signal: Signal) -> list[int | None]:
+    """A stored signal whose status changed moves the accounts it is linked to."""
+    if signal.id is None or not inspect(signal).attrs.status.history.has_changes():
+        return []
+    query = select(SignalAccount.account_id).where(SignalAccount.signal_id == signal.id)
+    return list(session.scalars(query))
+
+
+# briefs read an account's matched active signals (bulk inserts bump in the pipeline)
+versions.track(Signal, _linked_accounts)
+versions.track(SignalAccount, lambda session, link: [link.account_id])

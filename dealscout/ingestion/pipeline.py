@@ -17,6 +17,7 @@ from datasketch import MinHash
 from sqlalchemy import ColumnElement, func, insert, select, text, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from dealscout.accounts import versions
 from dealscout.accounts.models import Account
 from dealscout.core.db import utcnow
 from dealscout.core.deadline import check_deadline
@@ -396,4 +397,5 @@ def _ingest_locked(
     counts.new = len(fresh)
     if links:
         session.execute(insert(SignalAccount), links)
+    versions.bump(session, counts.account_ids)  # their briefs read the new signals
     return counts

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Date, Float, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dealscout.core.db import Base, UTCDateTime, utcnow
@@ -15,7 +15,9 @@ class AccountScore(Base):
     """The queue's stored score terms, refreshed when signals arrive; decay applies at read.
 
     ``summary`` repeats the small ranking summary kept in ``terms`` in a column of its own,
-    so ranking a whole workspace reads a few bytes per account instead of every signal list.
+    so ranking a whole workspace reads a few bytes per account instead of every signal list;
+    the numbers ranking needs (``fp``, ``mass``, ``ref``, ``n``) are plain columns too, so
+    it decodes no JSON unless a signal type filters the queue.
     """
 
     __tablename__ = "account_scores"
@@ -29,6 +31,10 @@ class AccountScore(Base):
     )
     terms: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    fp: Mapped[str | None] = mapped_column(String(64))
+    mass: Mapped[float | None] = mapped_column(Float)
+    ref: Mapped[int | None] = mapped_column(BigInteger)
+    n: Mapped[int | None] = mapped_column(Integer)
     weights_version: Mapped[str] = mapped_column(String(32), default="")
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -98,9 +98,9 @@ def signal_term(signal: SignalInput, weights: QueueWeights) -> SignalTerm:
     return SignalTerm(signal.id, value, at, signal.type)
 
 
-@dataclass(frozen=True)
-class Summary:
-    """What ranking reads of every account, without decoding the signal list."""
+class Summary(NamedTuple):
+    """What ranking reads of every account, without decoding the signal list (a tuple:
+    a workspace read builds thousands)."""
 
     fp: str
     mass: float
@@ -142,7 +142,7 @@ class StoredTerms:
             self.fp, mass, ref, len(self.signals), dict(Counter(s.type for s in self.signals))
         )
         return {
-            "summary": asdict(summary),
+            "summary": summary._asdict(),
             "signals": self.signals,
         }
 

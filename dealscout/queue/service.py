@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, literal, select
 from sqlalchemy.orm import Session, load_only
 
 from dealscout.accounts.models import Account, User, Workspace
@@ -115,23 +115,36 @@ def _accounts_query(viewer: User, owner_id: int | None, filters: QueueFilters) -
     return query  # type: ignore[no-any-return]
 
 
-def _summaries(ctx: _Context, account_ids: Select[Any]) -> dict[int, Summary | None]:
-    query = select(AccountScore.account_id, AccountScore.summary).where(
-        AccountScore.account_id.in_(account_ids)
-    )
-    return {account_id: Summary.from_json(data) for account_id, data in ctx.session.execute(query)}
+def _summaries(
+    ctx: _Context, account_ids: Select[Any], with_types: bool
+) -> dict[int, Summary | None]:
+    """The stored summaries from their plain columns; the per-type counts (JSON) only when
+    a type filters the queue."""
+    types = AccountScore.summary["types"] if with_types else literal(None)
+    query = select(
+        AccountScore.account_id,
+        AccountScore.fp,
+        AccountScore.mass,
+        AccountScore.ref,
+        AccountScore.n,
+        types,
+    ).where(AccountScore.account_id.in_(account_ids))
+    return {
+        account_id: Summary(fp, mass, ref, n, types or {}) if fp is not None else None
+        for account_id, fp, mass, ref, n, types in ctx.session.connection().execute(query)
+    }
 
 
 def _fresh_summaries(
-    ctx: _Context, ids: list[int], account_ids: Select[Any]
+    ctx: _Context, ids: list[int], account_ids: Select[Any], with_types: bool
 ) -> dict[int, Summary | None]:
     """Stored rows missing or computed under other weights are refreshed first (once)."""
-    summaries = _summaries(ctx, account_ids)
+    summaries = _summaries(ctx, account_ids, with_types)
     fingerprint = ctx.weights.fingerprint()
     stale = [i for i in ids if (s := summaries.get(i)) is None or s.fp != fingerprint]
     if stale:
         refresh_accounts(ctx.session, stale)
-        summaries = _summaries(ctx, account_ids)
+        summaries = _summaries(ctx, account_ids, with_types)
     return summaries
 
 
@@ -170,12 +183,11 @@ def _candidates(
 ) -> list[_Candidate]:
     query = _accounts_query(viewer, owner_id, filters)
     account_ids = query.with_only_columns(Account.id)
-    accounts = ctx.session.execute(
-        query.with_only_columns(
-            Account.id, Account.name, Account.industry, Account.employee_count, Account.region
-        )
-    ).all()
-    summaries = _fresh_summaries(ctx, [a[0] for a in accounts], account_ids)
+    columns = (Account.id, Account.name, Account.industry, Account.employee_count, Account.region)
+    # Core, not the ORM: thousands of plain rows (after pending changes, as autoflush would)
+    ctx.session.flush()
+    accounts = ctx.session.connection().execute(query.with_only_columns(*columns)).all()
+    summaries = _fresh_summaries(ctx, [a[0] for a in accounts], account_ids, bool(filters.type))
     deals = _open_deals(ctx, account_ids)
     states = _states(ctx)
     today = ctx.now.date()

@@ -27,6 +27,7 @@ from dealscout.queue.scoring import SignalInput, SignalTerm, StoredTerms, signal
 from dealscout.queue.weights import QueueWeights, resolve_weights
 
 CHUNK = 500
+SUMMARY_COLUMNS = ("fp", "mass", "ref", "n")  # the summary's numbers, as plain columns
 
 
 def chunks(ids: Sequence[int], size: int = CHUNK) -> Iterator[list[int]]:
@@ -80,6 +81,7 @@ def _upsert(session: Session, rows: list[dict[str, Any]]) -> None:
         set_={
             "terms": statement.excluded.terms,
             "summary": statement.excluded.summary,
+            **{name: statement.excluded[name] for name in SUMMARY_COLUMNS},
             "weights_version": statement.excluded.weights_version,
             "computed_at": statement.excluded.computed_at,
         },
@@ -106,6 +108,7 @@ def _store(
                 "account_id": account_id,
                 "terms": terms,
                 "summary": terms["summary"],
+                **{name: terms["summary"][name] for name in SUMMARY_COLUMNS},
                 "weights_version": weights.version,
                 "computed_at": now,
             }

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from lxml import html as lxml_html
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dealscout.accounts.auth import revoke_token
+from dealscout.accounts.models import ApiToken
 from dealscout.api.main import create_app
+from dealscout.briefs.cache import served_as_is
+from dealscout.briefs.schemas import Brief
 from dealscout.core.config import get_settings
-from dealscout.core.db import utcnow
+from dealscout.core.db import get_engine, utcnow
+from dealscout.deals.models import Deal
 from dealscout.ingestion import service as ingestion
 from dealscout.ingestion.models import Signal, SignalAccount
 from tests.fixtures.briefs.world import DemoWorld, build_demo
@@ -80,6 +87,62 @@ def test_json_brief_has_the_contract_shape(api) -> None:
         assert {"id", "type", "title", "url", "published_at", "first_seen_at", "source"} <= set(
             signal
         )
+
+
+def test_cached_json_is_served_as_stored_with_an_etag(api) -> None:
+    client, session, world = api
+    account = world.accounts["Halvard Freight"]
+    member = _manager(world)
+    path = f"/v1/accounts/{account.id}/brief"
+    first = client.get(path, headers=member.headers)
+    token = session.scalar(select(ApiToken).where(ApiToken.user_id == member.user.id))
+    session.refresh(token)
+    used_at = token.last_used_at
+    second = client.get(path, headers=member.headers)
+    etag = first.headers["etag"]
+    assert second.status_code == 200 and second.headers["etag"] == etag
+    assert second.content == first.content  # the stored bytes, as generated
+    assert json.loads(first.content) == Brief.model_validate_json(first.content).model_dump(
+        mode="json"
+    )
+    unchanged = client.get(path, headers={**member.headers, "If-None-Match": f"W/{etag}"})
+    assert unchanged.status_code == 304 and unchanged.content == b""
+    other = client.get(path, headers={**member.headers, "If-None-Match": '"elsewhere"'})
+    assert other.status_code == 200 and other.content == first.content
+    session.refresh(token)
+    assert token.last_used_at == used_at  # reads within a minute write nothing
+
+    deal = session.scalar(select(Deal).where(Deal.account_id == account.id))
+    deal.name += " (renamed)"
+    session.commit()
+    moved = client.get(path, headers={**member.headers, "If-None-Match": etag})
+    assert moved.status_code == 200 and moved.headers["etag"] != etag
+
+
+def test_the_session_free_read_serves_only_what_the_full_read_would(api) -> None:
+    client, session, world = api
+    account = world.accounts["Halvard Freight"]
+    ravi = world.members["ravi.okafor@ledgerline.example"]
+    jonas = world.members["jonas.berg@ledgerline.example"]
+    path = f"/v1/accounts/{account.id}/brief"
+    settings = get_settings()
+
+    def fast(member, account_id: int = account.id):  # type: ignore[no-untyped-def]
+        with get_engine(settings.sqlalchemy_url).connect() as connection:
+            return served_as_is(connection, settings, member.token, account_id, utcnow())
+
+    assert fast(ravi) is None  # nothing cached, last use not recorded yet
+    first = client.get(path, headers=ravi.headers)
+    served = fast(ravi)
+    assert served is not None and served.body == first.content
+    assert client.get(path, headers=ravi.headers).content == first.content
+    assert fast(jonas) is None and client.get(path, headers=jonas.headers).status_code == 404
+
+    token = session.scalar(select(ApiToken).where(ApiToken.user_id == ravi.user.id))
+    revoke_token(session, ravi.user.workspace_id, token.id)
+    session.commit()
+    assert fast(ravi) is None
+    assert client.get(path, headers=ravi.headers).status_code == 401
 
 
 def test_markdown_and_html_formats(api) -> None:

@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from dealscout.core.regex_prefilter import Literals, fold_case
+
 _ABBREV = r"(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\bSr)(?<!\bJr)(?<!\bDir)(?<!\bMgr)"
 _ABBREV += r"(?<!\bProf)(?<!\bSt)(?<!\bvs)(?<!\be\.g)(?<!\bi\.e)(?<!\bAssoc)(?<!\bapprox)"
 _BOUNDARY = re.compile(
@@ -113,6 +115,26 @@ class Doc:
         self._units = [u for line in self.lines for u in line.units]
         self._starts = [u.start for u in self._units]
         self._line_starts = [line.start for line in self.lines]
+        self._folded: str | None = None
+        self._holds: dict[str, bool] = {}
+
+    def may_hold(self, required: tuple[Literals, ...]) -> bool:
+        """Whether the note holds one literal of each set (``core.regex_prefilter``): a
+        pattern whose every match needs them cannot match otherwise."""
+        if not required:
+            return True
+        if self._folded is None:
+            self._folded = fold_case(self.text)
+        for literals in required:
+            if not any(self._holds_literal(literal) for literal in literals):
+                return False
+        return True
+
+    def _holds_literal(self, literal: str) -> bool:
+        held = self._holds.get(literal)
+        if held is None:
+            held = self._holds[literal] = literal in (self._folded or "")
+        return held
 
     def unit_at(self, pos: int) -> Unit:
         """The unit containing ``pos`` (or the nearest one before it, for gaps)."""
