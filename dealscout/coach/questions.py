@@ -36,5 +36,7 @@ def _published(signal: SignalHint) -> date:
 
 
 def _with_signal(question: str, signal: SignalHint) -> str:
-    when = f" ({_published(signal).isoformat()})" if signal.published_at else ""
-    return f'Given "{signal.title}"{when}: {question[0].lower()}{question[1:]}'
+    """How a person would bring up the news: "I saw that … (date). With that in mind, …"."""
+    when = f" ({_published(signal):%d %b %Y})" if signal.published_at else ""
+    title = signal.title.strip().rstrip(".!")
+    return f"I saw the news that {title}{when}. With that in mind, {question[0].lower()}{question[1:]}"
