@@ -83,6 +83,9 @@ _CONCERN = re.compile(
 )
 
 
+OFF_QUOTE = 0.3  # below this the model does not read the rules' quote as its category
+
+
 @dataclass(frozen=True)
 class Proposal:
     row: int
@@ -305,7 +308,7 @@ def _raised(doc: Doc, category: str, p: Proposal, scores: UnitScores, budget_cut
 def _off_quote(current: ObjectionResult, scores: UnitScores, label: str) -> bool:
     """The rules' quote is a unit the model finds unrelated to its category."""
     rows = [i for i, u in enumerate(scores.units) if current.evidence in u.text]
-    return bool(rows) and max(scores.prob(i, label) for i in rows) < 0.1
+    return bool(rows) and max(scores.prob(i, label) for i in rows) < OFF_QUOTE
 
 
 def candidate_units(scores: UnitScores, labels: Sequence[str], per_label: int) -> list[TextUnit]:

@@ -36,7 +36,10 @@ def _published(signal: SignalHint) -> date:
 
 
 def _with_signal(question: str, signal: SignalHint) -> str:
-    """How a person would bring up the news: "I saw that … (date). With that in mind, …"."""
-    when = f" ({_published(signal):%d %b %Y})" if signal.published_at else ""
+    """How a person brings up the news: "I saw the news that … (1 Mar 2025). With that in
+    mind, …", never a quoted headline glued to the question."""
+    day = _published(signal)
+    when = f" ({day.day} {day:%b %Y})" if signal.published_at else ""
     title = signal.title.strip().rstrip(".!")
-    return f"I saw the news that {title}{when}. With that in mind, {question[0].lower()}{question[1:]}"
+    lead = f"{question[0].lower()}{question[1:]}"
+    return f"I saw the news that {title}{when}. With that in mind, {lead}"
