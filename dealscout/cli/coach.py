@@ -121,9 +121,7 @@ def _is_unit_file(path: Path) -> bool:
 
 def _eval_units(path: Path, as_json: bool) -> None:
     units = load_units_file(path)
-    score = score_units(
-        [u.text for u in units], [u.labels for u in units], predict_labels
-    )
+    score = score_units([u.text for u in units], [u.labels for u in units], predict_labels)
     if as_json:
         emit_json(score.summary())
     else:
@@ -184,9 +182,7 @@ def _coach_line(
     if not isinstance(notes, str) or not isinstance(stage, str):
         return {"id": row_id, "error": "needs string fields 'stage' and 'notes'"}
     try:
-        report = coach_note(
-            notes, stage, process=proc, gateway=gateway, competitors=competitors
-        )
+        report = coach_note(notes, stage, process=proc, gateway=gateway, competitors=competitors)
     except DealscoutError as exc:
         return {"id": row_id, "error": " ".join(str(exc).split())}
     return {"id": row_id, **report.model_dump(mode="json")}

@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-_SPEAKER = re.compile(r"^\s*(?:\[[\d:]+\]\s*)?(?:[-*•>]\s*)?(?:[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}"
-                      r"(?: \([^)]*\))?\s*:\s+)?")
+_SPEAKER = re.compile(
+    r"^\s*(?:\[[\d:]+\]\s*)?(?:[-*•>]\s*)?(?:[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}"
+    r"(?: \([^)]*\))?\s*:\s+)?"
+)
 _AMOUNT = re.compile(
     r"[$€£]\s?\d[\d,.]*\s?(?:[kKmM]\b|bn\b)?(?:/(?:yr|year|mo|month|user|seat))?"
     r"|\b\d[\d,.]*\s?(?:k|K|EUR|USD|GBP|euros?|dollars?|lakhs?)\b(?:/(?:yr|year|mo|month))?"
@@ -22,8 +24,30 @@ _ALTERNATIVE = re.compile(
     r"|deal with|quote from|signed with)\s+((?:[A-Z][\w.&+-]*)(?:\s[A-Z][\w.&+-]*){0,2})"
 )
 _NOT_NAMES = frozenset(
-    {"I", "We", "Our", "The", "A", "An", "It", "This", "That", "Q1", "Q2", "Q3", "Q4", "EU",
-     "US", "UK", "IT", "CFO", "CEO", "COO", "VP", "Excel"}
+    {
+        "I",
+        "We",
+        "Our",
+        "The",
+        "A",
+        "An",
+        "It",
+        "This",
+        "That",
+        "Q1",
+        "Q2",
+        "Q3",
+        "Q4",
+        "EU",
+        "US",
+        "UK",
+        "IT",
+        "CFO",
+        "CEO",
+        "COO",
+        "VP",
+        "Excel",
+    }
 )
 MAX_QUOTE_WORDS = 16
 

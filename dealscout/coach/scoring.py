@@ -66,7 +66,6 @@ class CoachScore:
         parts += [f"  not verbatim: {item}" for item in self.bad_evidence]
         return "\n\n".join(parts)
 
-
     def confusion_text(self) -> str:
         lines = ["criteria confusion (gold -> predicted)"]
         lines += [
@@ -152,7 +151,9 @@ class UnitScore:
 
 
 def score_units(
-    texts: Sequence[str], gold: Sequence[Iterable[str]], predict: Callable[[Sequence[str]], list[set[str]]]
+    texts: Sequence[str],
+    gold: Sequence[Iterable[str]],
+    predict: Callable[[Sequence[str]], list[set[str]]],
 ) -> UnitScore:
     score = UnitScore(units=len(texts))
     for labels, predicted in zip(gold, predict(texts), strict=True):
