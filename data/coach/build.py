@@ -56,6 +56,8 @@ _HEDGES = ["I think ", "probably ", "my guess: ", "feels like ", "hopefully ", "
 
 
 def _unit(text: str, labels: list[str], style: str, source: str, prov: str) -> dict[str, object]:
+    if "budget:contradicted" in labels and "obj:price" not in labels:
+        labels = [*labels, "obj:price"]  # CONTRACT §6: a budget cut or freeze is a price objection
     uid = hashlib.sha1(f"{source}|{text}".encode()).hexdigest()[:12]
     return {"id": uid, "text": text, "labels": labels, "style": style, "source": source,
             "provenance": prov}

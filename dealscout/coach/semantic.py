@@ -123,18 +123,37 @@ def featurize(texts: list[str]) -> Vector:
     return np.hstack([vectors, surface_features(texts)]).astype(np.float32)
 
 
+NEIGHBOURS = 10
+
+
+def knn_scores(rows: Vector, exemplars: Vector, exemplar_targets: Vector) -> Vector:
+    """Each label's share among the ``NEIGHBOURS`` most similar training units (cosine on
+    the MiniLM part), weighted by similarity: paraphrase close to a few labeled examples."""
+    sims = rows[:, : exemplars.shape[1]] @ exemplars.T.astype(np.float32)
+    k = min(NEIGHBOURS, sims.shape[1])
+    top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+    weights = np.clip(np.take_along_axis(sims, top, axis=1), 0.0, None) ** 3
+    votes = np.einsum("uk,ukl->ul", weights, exemplar_targets[top])
+    return (votes / np.maximum(weights.sum(axis=1, keepdims=True), 1e-6)).astype(np.float32)
+
+
 @dataclass(frozen=True)
 class SemanticModel:
+    """Logistic regression and nearest exemplars; a label's score is the higher of the two."""
+
     name: str
     version: str
     labels: tuple[str, ...]
     weights: Vector  # (features, labels)
     bias: Vector  # (labels,)
     thresholds: Vector  # (labels,)
+    exemplars: Vector  # (units, 384) float16 MiniLM vectors of the training units
+    exemplar_targets: Vector  # (units, labels) 0/1
 
     def probabilities(self, rows: Vector) -> Vector:
         logits = rows @ self.weights + self.bias
-        return (1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))).astype(np.float32)
+        linear = (1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))).astype(np.float32)
+        return np.maximum(linear, knn_scores(rows, self.exemplars, self.exemplar_targets))
 
     def column(self, label: str) -> int:
         return self.labels.index(label)
@@ -150,6 +169,12 @@ class SemanticModel:
             "weights": _b64(self.weights),
             "bias": _b64(self.bias),
             "thresholds": [round(float(t), 4) for t in self.thresholds],
+            "exemplars": base64.b64encode(
+                np.ascontiguousarray(self.exemplars, dtype="<f2").tobytes()
+            ).decode("ascii"),
+            "exemplar_labels": [
+                [int(j) for j in np.flatnonzero(row)] for row in self.exemplar_targets
+            ],
         }
         return json.dumps(doc, indent=1, sort_keys=True) + "\n"
 
@@ -164,7 +189,18 @@ def model_from_json(text: str) -> SemanticModel:
         weights=_unb64(doc["weights"]).reshape(shape),
         bias=_unb64(doc["bias"]),
         thresholds=np.array(doc["thresholds"], dtype=np.float32),
+        exemplars=np.frombuffer(base64.b64decode(doc["exemplars"]), dtype="<f2")
+        .astype(np.float32)
+        .reshape(len(doc["exemplar_labels"]), -1),
+        exemplar_targets=_targets(doc["exemplar_labels"], len(doc["labels"])),
     )
+
+
+def _targets(indices: list[list[int]], width: int) -> Vector:
+    out = np.zeros((len(indices), width), dtype=np.float32)
+    for row, cols in enumerate(indices):
+        out[row, cols] = 1.0
+    return out
 
 
 def _b64(array: Vector) -> str:

@@ -16,7 +16,15 @@ from pathlib import Path
 
 import numpy as np
 
-from dealscout.coach.semantic import LABELS, MODEL_NAME, SemanticModel, Vector, featurize
+from dealscout.coach.semantic import (
+    LABELS,
+    MODEL_NAME,
+    SemanticModel,
+    Vector,
+    featurize,
+    knn_scores,
+)
+from dealscout.core.embeddings import DIM
 from dealscout.core.errors import BadInput
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "data" / "coach"
@@ -29,7 +37,7 @@ MAX_POSITIVE_WEIGHT = 8.0
 FOLDS = 4
 GRID = np.round(np.arange(0.30, 0.91, 0.05), 2)
 HYPERPARAMETERS = (
-    f"steps={STEPS} lr={LEARNING_RATE} m={MOMENTUM} l2={L2} maxw={MAX_POSITIVE_WEIGHT} b={BETA}"
+    f"knn=10 steps={STEPS} lr={LEARNING_RATE} m={MOMENTUM} l2={L2} maxw={MAX_POSITIVE_WEIGHT} b={BETA}"
 )
 
 
@@ -77,7 +85,9 @@ def train(units: Sequence[Unit], labels: Sequence[str] = LABELS) -> SemanticMode
         if mask.all() or not mask.any():
             continue
         w, b = fit(rows[~mask], targets[~mask])
-        held_out[mask] = _sigmoid(rows[mask] @ w + b)
+        linear = _sigmoid(rows[mask] @ w + b)
+        near = knn_scores(rows[mask], _exemplars(rows[~mask]), targets[~mask])
+        held_out[mask] = np.maximum(linear, near)
     weights, bias = fit(rows, targets)
     thresholds = np.array(
         [best_threshold(held_out[:, j], targets[:, j]) for j in range(len(labels))],
@@ -90,7 +100,14 @@ def train(units: Sequence[Unit], labels: Sequence[str] = LABELS) -> SemanticMode
         weights=weights.astype(np.float32),
         bias=bias.astype(np.float32),
         thresholds=thresholds,
+        exemplars=_exemplars(rows),
+        exemplar_targets=targets,
     )
+
+
+def _exemplars(rows: Vector) -> Vector:
+    """The MiniLM part of the rows at float16 precision (as the model file stores them)."""
+    return rows[:, :DIM].astype(np.float16).astype(np.float32)
 
 
 def _hex(text: str) -> bool:
