@@ -12,7 +12,8 @@ Sources, each unit keeping its provenance:
 - real text from ``../shared/data``: PostHog handbook discovery questions (the rep's
   questions: negatives), the Persuasion-for-Good dialogues (real human persuasion talk:
   negatives, minus the persuadee's refusals, which are ambiguous here) and earnings-call
-  sentences without numbers or dates (real spoken business language: negatives).
+  sentences without numbers or dates (real spoken business language: negatives), and
+  market-news headlines and summaries without numbers (real business prose: negatives).
 A MinHash (character 4-gram) near-duplicate check keeps one unit per cluster, so templated
 variants do not inflate the counts; the file holds the kept units only. Deterministic.
 """
@@ -52,11 +53,12 @@ _NON_NATIVE = [
     (r"\bthe \b", ""), (r"\bsaid\b", "say"), (r"\bhas\b", "have"), (r"\bdoesn't\b", "don't"),
     (r"\bis not\b", "is no"), (r"\bwants\b", "want"),
 ]
+_CUT = re.compile(r"\b(?:cut|froze|frozen|freeze|pulled|slashed|reallocated|rejected|denied)\b", re.I)
 _HEDGES = ["I think ", "probably ", "my guess: ", "feels like ", "hopefully ", "I assume "]
 
 
 def _unit(text: str, labels: list[str], style: str, source: str, prov: str) -> dict[str, object]:
-    if "budget:contradicted" in labels and "obj:price" not in labels:
+    if "budget:contradicted" in labels and "obj:price" not in labels and _CUT.search(text):
         labels = [*labels, "obj:price"]  # CONTRACT §6: a budget cut or freeze is a price objection
     uid = hashlib.sha1(f"{source}|{text}".encode()).hexdigest()[:12]
     return {"id": uid, "text": text, "labels": labels, "style": style, "source": source,
@@ -184,10 +186,16 @@ def real_units() -> list[dict[str, object]]:
                                f"Wang et al. 2019, dialog {dialog['dialog_id']} (Apache-2.0)"))
     for path in sorted((data / "press" / "earnings_calls_text").glob("*.txt")):
         for line in path.read_text("utf-8").splitlines():
-            if re.search(r"\d|quarter|year|month|budget|expect|plan|target|customer", line, re.I):
+            if re.search(r"\d|quarter|year|month|budget|expect", line, re.I):
                 continue
             units.append(_unit(line.strip(), [], "earnings call", "real:earnings-calls",
                                f"GeminiLn/EarningsCall_Dataset {path.name} (Qin & Yang 2019)"))
+    news = data / "press" / "finnhub_market_news_category_general_2025-07.json"
+    for item in json.loads(news.read_text("utf-8")):
+        for text in (item.get("headline"), item.get("summary")):
+            if isinstance(text, str) and not re.search(r"\d", text):
+                units.append(_unit(text.strip(), [], "news headline", "real:market-news",
+                                   "black-belt-badger/vertx-demo news_general.json @b78c82a (MIT)"))
     return [u for u in units if len(str(u["text"]).split()) >= 3]
 
 

@@ -44,6 +44,7 @@ _TIMING = re.compile(
     r"|EOQ|EOY|EOM)\b|\b(?:weeks?|months?|quarters?|years?)\b",
     re.I,
 )
+_BUDGET_WORDS = re.compile(r"\bbudget\b|\bfr[oe]ze\w*|\bcut\b|\bline item\b|\bmoney\b", re.I)
 _NOT_DISCUSSED = re.compile(
     r"\b(?:didn'?t|did not|never|hasn'?t|not) (?:come up|came up|discuss\w*|ask\w*|cover\w*"
     r"|talk\w* about|get to)\b|\bnot (?:yet )?(?:discussed|asked|covered)\b|\bno answer\b",
@@ -295,9 +296,11 @@ def _raised(doc: Doc, category: str, p: Proposal, scores: UnitScores, budget_cut
         return False
     if _NOT_DISCUSSED.search(p.unit.text) or _NONE.search(p.unit.text):
         return False
-    if category == "price" and not budget_cut:
+    if category == "price":
+        if scores.prob(p.row, "budget:met") >= p.prob:
+            return False  # a budget confirmed is not a price objection
         cut = scores.prob(p.row, "budget:contradicted")
-        if cut > p.prob and re.search(r"\bbudget\b|\bfr[oe]ze\w*|\bcut\b", p.unit.text, re.I):
+        if not budget_cut and cut > p.prob and _BUDGET_WORDS.search(p.unit.text):
             return False
     if category == "security_compliance":
         step = scores.prob(p.row, "paper_process:met")
