@@ -5,19 +5,18 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import typer
 
 from dealscout.cli.app import app, eval_app, process_app, train_app
-from dealscout.cli.context import open_store
-from dealscout.cli.output import emit_json, fail, jsonl_object
-from dealscout.coach.deals import workspace_competitors
+from dealscout.cli.output import WorkspaceOpt, emit_json, fail, jsonl_object
+from dealscout.coach.evaluation import load_rows, score_rows, score_units
 from dealscout.coach.lint import lint_process
 from dealscout.coach.process import SalesProcess, load_process, shipped_processes
 from dealscout.coach.schemas import CoachReport
-from dealscout.coach.scoring import load_rows, score_rows, score_units
 from dealscout.coach.semantic import MODEL_PATH, predict_labels
 from dealscout.coach.service import coach_note
 from dealscout.coach.training import (
@@ -41,7 +40,7 @@ def coach(
     as_of: str = typer.Option(None, "--as-of", help="ISO date the risks are judged on."),
     last_buyer_activity: str = typer.Option(None, "--last-buyer-activity", help="ISO date."),
     close_date: str = typer.Option(None, "--close-date", help="ISO date."),
-    workspace: str = typer.Option("default", "--workspace", help="Workspace name."),
+    workspace: str | None = WorkspaceOpt,
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Coach a deal note against its stage's exit criteria."""
@@ -84,7 +83,7 @@ def eval_coach(
         return
     try:
         rows = load_rows(file)
-        proc = _process(process, "default")
+        proc = _process(process, None)
         gateway = _gateway()
         score = score_rows(
             rows, lambda r: coach_note(r["notes"], r["stage"], process=proc, gateway=gateway)
@@ -188,19 +187,31 @@ def _coach_line(
     return {"id": row_id, **report.model_dump(mode="json")}
 
 
-def _process(name_or_path: str | None, workspace: str) -> SalesProcess:
-    """The --process file or template; else the workspace's own process (store on first use)."""
+def _process(name_or_path: str | None, workspace: str | None) -> SalesProcess:
+    """The --process file or template; else the workspace's own process."""
     if name_or_path:
         return load_process(name_or_path)
-    with open_store(workspace) as store:
-        chosen = store.workspace.process_name
-    return load_process(chosen)
+    return load_process(_workspace_setup(workspace)[0])
 
 
-def _competitors(workspace: str) -> list[str]:
+def _competitors(workspace: str | None) -> list[str]:
     """The workspace profile's known competitors: naming one is competition evidence."""
+    return _workspace_setup(workspace)[1]
+
+
+@lru_cache(maxsize=4)
+def _workspace_setup(workspace: str | None) -> tuple[str | None, list[str]]:
+    """(process name, known competitors) of the workspace, read once per command. A store
+    that does not exist yet is not created for this: its workspaces have neither."""
+    settings = get_settings()
+    if settings.database_url is None and not settings.sqlite_file.exists():
+        return None, []
+    from dealscout.cli.context import open_store  # the store's imports cost ~1 s
+    from dealscout.deals.service import workspace_competitors
+
     with open_store(workspace) as store:
-        return workspace_competitors(store.session, store.workspace.id)
+        names = workspace_competitors(store.session, store.workspace.id)
+        return store.workspace.process_name, names
 
 
 def _gateway() -> LLMGateway | None:

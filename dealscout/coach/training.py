@@ -37,7 +37,8 @@ MAX_POSITIVE_WEIGHT = 8.0
 FOLDS = 4
 GRID = np.round(np.arange(0.30, 0.91, 0.05), 2)
 HYPERPARAMETERS = (
-    f"knn=10 steps={STEPS} lr={LEARNING_RATE} m={MOMENTUM} l2={L2} maxw={MAX_POSITIVE_WEIGHT} b={BETA}"
+    f"knn=10 steps={STEPS} lr={LEARNING_RATE} m={MOMENTUM} l2={L2} "
+    f"maxw={MAX_POSITIVE_WEIGHT} b={BETA}"
 )
 
 
