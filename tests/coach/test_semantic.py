@@ -118,3 +118,19 @@ def test_eval_coach_prints_confusion_and_unit_scores(tmp_path: Path, default_pro
     result = runner.invoke(app, ["eval", "coach", str(units), "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["units"] == 1
+
+
+def test_cli_coach_passes_the_profiles_competitors(tmp_path: Path) -> None:
+    """`dealscout coach --jsonl` reads the workspace profile's competitors."""
+    runner = CliRunner()
+    profile = Path(__file__).parents[2] / "examples" / "profile.yaml"
+    assert runner.invoke(app, ["profile", "set", str(profile)]).exit_code == 0
+    rows = tmp_path / "notes.jsonl"
+    note = "Mia (AP lead): we were quoted by PayTrack last month"
+    rows.write_text(json.dumps({"id": "c1", "stage": "discover", "notes": note}) + "\n")
+    result = runner.invoke(app, ["coach", "--jsonl", str(rows), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output.splitlines()[0])
+    competition = next(c for c in report["criteria"] if c["id"] == "competition")
+    assert competition["status"] == "met" and "PayTrack" in competition["evidence"]
+    assert report["model"]["name"] == "coach-semantic"
