@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -13,11 +12,11 @@ import typer
 
 from dealscout.cli.app import app, eval_app, process_app, train_app
 from dealscout.cli.output import WorkspaceOpt, emit_json, fail, jsonl_object
-from dealscout.coach.evaluation import load_rows, score_rows, score_units
+from dealscout.coach.evaluation import cross_validated, load_rows, score_rows, score_units
 from dealscout.coach.lint import lint_process
 from dealscout.coach.process import SalesProcess, load_process, shipped_processes
 from dealscout.coach.schemas import CoachReport
-from dealscout.coach.semantic import MODEL_PATH, predict_labels
+from dealscout.coach.semantic import MODEL_PATH, load_model, predict_labels
 from dealscout.coach.service import coach_note
 from dealscout.coach.training import (
     DEFAULT_DATA,
@@ -45,9 +44,8 @@ def coach(
 ) -> None:
     """Coach a deal note against its stage's exit criteria."""
     try:
-        proc = _process(process, workspace)
+        proc, competitors = _process_and_competitors(process, workspace)
         gateway = _gateway()
-        competitors = _competitors(workspace)
         if jsonl is not None:
             _coach_jsonl(jsonl, proc, gateway, as_json, competitors)
             return
@@ -92,10 +90,12 @@ def eval_coach(
         fail(f"cannot read {file}: {exc.strerror}")
     except DealscoutError as exc:
         fail(str(exc), 1 if isinstance(exc, Transient) else 2)
+    model = load_model()
+    units = cross_validated(model.labels, model.cv_counts)
     if as_json:
-        emit_json(score.summary())
+        emit_json({**score.summary(), "units": units.summary()})
     else:
-        typer.echo(score.text())
+        typer.echo(f"{score.text()}\n\n{units.text()}")
 
 
 @train_app.command("coach")
@@ -194,15 +194,17 @@ def _process(name_or_path: str | None, workspace: str | None) -> SalesProcess:
     return load_process(_workspace_setup(workspace)[0])
 
 
-def _competitors(workspace: str | None) -> list[str]:
-    """The workspace profile's known competitors: naming one is competition evidence."""
-    return _workspace_setup(workspace)[1]
+def _process_and_competitors(
+    name_or_path: str | None, workspace: str | None
+) -> tuple[SalesProcess, list[str]]:
+    """The process (as ``_process``) and the profile's known competitors, one store visit."""
+    chosen, competitors = _workspace_setup(workspace)
+    return load_process(name_or_path or chosen), competitors
 
 
-@lru_cache(maxsize=4)
 def _workspace_setup(workspace: str | None) -> tuple[str | None, list[str]]:
-    """(process name, known competitors) of the workspace, read once per command. A store
-    that does not exist yet is not created for this: its workspaces have neither."""
+    """(process name, known competitors) of the workspace. A store that does not exist yet
+    is not created for this: its workspaces have neither."""
     settings = get_settings()
     if settings.database_url is None and not settings.sqlite_file.exists():
         return None, []

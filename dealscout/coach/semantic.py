@@ -149,6 +149,8 @@ class SemanticModel:
     thresholds: Vector  # (labels,)
     exemplars: Vector  # (units, 384) float16 MiniLM vectors of the training units
     exemplar_targets: Vector  # (units, labels) 0/1
+    # per label: [true positives, false positives, false negatives] on 4-fold CV
+    cv_counts: tuple[tuple[int, int, int], ...] = ()
 
     def probabilities(self, rows: Vector) -> Vector:
         logits = rows @ self.weights + self.bias
@@ -172,6 +174,7 @@ class SemanticModel:
             "exemplars": base64.b64encode(
                 np.ascontiguousarray(self.exemplars, dtype="<f2").tobytes()
             ).decode("ascii"),
+            "cv_counts": [list(c) for c in self.cv_counts],
             "exemplar_labels": [
                 [int(j) for j in np.flatnonzero(row)] for row in self.exemplar_targets
             ],
@@ -193,6 +196,7 @@ def model_from_json(text: str) -> SemanticModel:
         .astype(np.float32)
         .reshape(len(doc["exemplar_labels"]), -1),
         exemplar_targets=_targets(doc["exemplar_labels"], len(doc["labels"])),
+        cv_counts=tuple((int(a), int(b), int(c)) for a, b, c in doc.get("cv_counts", [])),
     )
 
 

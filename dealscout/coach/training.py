@@ -103,6 +103,17 @@ def train(units: Sequence[Unit], labels: Sequence[str] = LABELS) -> SemanticMode
         thresholds=thresholds,
         exemplars=_exemplars(rows),
         exemplar_targets=targets,
+        cv_counts=tuple(
+            _counts(held_out[:, j] >= thresholds[j], targets[:, j] > 0) for j in range(len(labels))
+        ),
+    )
+
+
+def _counts(predicted: np.ndarray, truth: np.ndarray) -> tuple[int, int, int]:
+    return (
+        int((predicted & truth).sum()),
+        int((predicted & ~truth).sum()),
+        int((~predicted & truth).sum()),
     )
 
 

@@ -115,6 +115,7 @@ def test_eval_coach_prints_confusion_and_unit_scores(tmp_path: Path, default_pro
     result = runner.invoke(app, ["eval", "coach", str(notes)])
     assert result.exit_code == 0, result.output
     assert "criteria confusion" in result.output and "pain" in result.output
+    assert "semantic layer, unit level (4-fold cross-validation" in result.output
     result = runner.invoke(app, ["eval", "coach", str(units), "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["units"] == 1
