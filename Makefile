@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck bench eval install dev clean
+.PHONY: run test lint typecheck bench eval train-coach install dev clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ bench: $(BIN)/.dev-installed
 eval: $(BIN)/.installed
 	$(BIN)/dealscout eval coach ../shared/eval/coach_dev.jsonl
 	$(BIN)/dealscout eval classify ../shared/eval/signals_dev.jsonl
+
+## train-coach: rebuild data/coach/units.jsonl and the coach's semantic model (same data, same file)
+train-coach: $(BIN)/.installed
+	$(BIN)/python data/coach/build.py
+	$(BIN)/dealscout train coach
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import date
 from pathlib import Path
@@ -9,13 +10,21 @@ from typing import Any
 
 import typer
 
-from dealscout.cli.app import app, eval_app, process_app
+from dealscout.cli.app import app, eval_app, process_app, train_app
 from dealscout.cli.output import WorkspaceOpt, emit_json, fail, jsonl_object
-from dealscout.coach.evaluation import load_rows, score_rows
+from dealscout.coach.evaluation import cross_validated, load_rows, score_rows, score_units
 from dealscout.coach.lint import lint_process
 from dealscout.coach.process import SalesProcess, load_process, shipped_processes
 from dealscout.coach.schemas import CoachReport
+from dealscout.coach.semantic import MODEL_PATH, load_model, predict_labels
 from dealscout.coach.service import coach_note
+from dealscout.coach.training import (
+    DEFAULT_DATA,
+    load_units,
+    load_units_file,
+    train,
+    write_model,
+)
 from dealscout.core.config import get_settings
 from dealscout.core.errors import DealscoutError, Transient
 from dealscout.core.llm import LLMGateway
@@ -35,10 +44,10 @@ def coach(
 ) -> None:
     """Coach a deal note against its stage's exit criteria."""
     try:
-        proc = _process(process, workspace)
+        proc, competitors = _process_and_competitors(process, workspace)
         gateway = _gateway()
         if jsonl is not None:
-            _coach_jsonl(jsonl, proc, gateway, as_json)
+            _coach_jsonl(jsonl, proc, gateway, as_json, competitors)
             return
         if stage is None or notes_file is None:
             fail("give --stage and --notes-file, or --jsonl")
@@ -50,6 +59,7 @@ def coach(
             last_buyer_activity=_date("--last-buyer-activity", last_buyer_activity),
             close_date=_date("--close-date", close_date),
             gateway=gateway,
+            competitors=competitors,
         )
     except DealscoutError as exc:
         fail(str(exc), 1 if isinstance(exc, Transient) else 2)
@@ -65,7 +75,10 @@ def eval_coach(
     process: str = typer.Option(None, "--process", help="Process file path or template name."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """Precision/recall of the coach on a labeled file."""
+    """Precision/recall of the coach on a labeled file (notes, or the semantic layer's units)."""
+    if _is_unit_file(file):
+        _eval_units(file, as_json)
+        return
     try:
         rows = load_rows(file)
         proc = _process(process, None)
@@ -77,6 +90,37 @@ def eval_coach(
         fail(f"cannot read {file}: {exc.strerror}")
     except DealscoutError as exc:
         fail(str(exc), 1 if isinstance(exc, Transient) else 2)
+    model = load_model()
+    units = cross_validated(model.labels, model.cv_counts)
+    if as_json:
+        emit_json({**score.summary(), "units": units.summary()})
+    else:
+        typer.echo(f"{score.text()}\n\n{units.text()}")
+
+
+@train_app.command("coach")
+def train_coach(
+    data: Path = typer.Option(DEFAULT_DATA, "--data", help="Folder holding units.jsonl."),
+    out: Path = typer.Option(MODEL_PATH, "--out", help="Model file to write."),
+) -> None:
+    """Retrain the coach's semantic model from data/coach/ (same data, same bytes)."""
+    units = load_units(data)
+    model = train(units)
+    written = write_model(model, out)
+    digest = hashlib.sha256(written).hexdigest()[:12]
+    typer.echo(f"{out}: {model.name} {model.version} from {len(units)} units (sha256 {digest})")
+
+
+def _is_unit_file(path: Path) -> bool:
+    """A units file (``data/coach/units.jsonl`` shape): rows with ``text`` and ``labels``."""
+    first = next((line for line in _read(path).splitlines() if line.strip()), "")
+    row, _ = jsonl_object(first)
+    return row is not None and "labels" in row and "text" in row
+
+
+def _eval_units(path: Path, as_json: bool) -> None:
+    units = load_units_file(path)
+    score = score_units([u.text for u in units], [u.labels for u in units], predict_labels)
     if as_json:
         emit_json(score.summary())
     else:
@@ -108,18 +152,26 @@ def process_list(as_json: bool = typer.Option(False, "--json", help="Print JSON.
         typer.echo(f"{item['name']:<26}{item['version']:<8}{' → '.join(item['stages'])}")
 
 
-def _coach_jsonl(path: Path, proc: SalesProcess, gateway: LLMGateway | None, as_json: bool) -> None:
+def _coach_jsonl(
+    path: Path,
+    proc: SalesProcess,
+    gateway: LLMGateway | None,
+    as_json: bool,
+    competitors: list[str],
+) -> None:
     for line in _read(path).splitlines():
         if not line.strip():
             continue
-        result = _coach_line(line, proc, gateway)
+        result = _coach_line(line, proc, gateway, competitors)
         if as_json:
             emit_json(result)
         else:
             typer.echo(json.dumps(result, ensure_ascii=False, default=str))
 
 
-def _coach_line(line: str, proc: SalesProcess, gateway: LLMGateway | None) -> dict[str, Any]:
+def _coach_line(
+    line: str, proc: SalesProcess, gateway: LLMGateway | None, competitors: list[str]
+) -> dict[str, Any]:
     """One JSONL request → one report line; a bad line becomes ``{"id", "error"}``."""
     row, problem = jsonl_object(line)
     if row is None:
@@ -129,25 +181,39 @@ def _coach_line(line: str, proc: SalesProcess, gateway: LLMGateway | None) -> di
     if not isinstance(notes, str) or not isinstance(stage, str):
         return {"id": row_id, "error": "needs string fields 'stage' and 'notes'"}
     try:
-        report = coach_note(notes, stage, process=proc, gateway=gateway)
+        report = coach_note(notes, stage, process=proc, gateway=gateway, competitors=competitors)
     except DealscoutError as exc:
         return {"id": row_id, "error": " ".join(str(exc).split())}
     return {"id": row_id, **report.model_dump(mode="json")}
 
 
 def _process(name_or_path: str | None, workspace: str | None) -> SalesProcess:
-    """The --process file or template; else the workspace's own process. A store that does
-    not exist yet is not created for this: its workspaces would use the default process."""
+    """The --process file or template; else the workspace's own process."""
     if name_or_path:
         return load_process(name_or_path)
+    return load_process(_workspace_setup(workspace)[0])
+
+
+def _process_and_competitors(
+    name_or_path: str | None, workspace: str | None
+) -> tuple[SalesProcess, list[str]]:
+    """The process (as ``_process``) and the profile's known competitors, one store visit."""
+    chosen, competitors = _workspace_setup(workspace)
+    return load_process(name_or_path or chosen), competitors
+
+
+def _workspace_setup(workspace: str | None) -> tuple[str | None, list[str]]:
+    """(process name, known competitors) of the workspace. A store that does not exist yet
+    is not created for this: its workspaces have neither."""
     settings = get_settings()
     if settings.database_url is None and not settings.sqlite_file.exists():
-        return load_process(None)
+        return None, []
     from dealscout.cli.context import open_store  # the store's imports cost ~1 s
+    from dealscout.deals.service import workspace_competitors
 
     with open_store(workspace) as store:
-        chosen = store.workspace.process_name
-    return load_process(chosen)
+        names = workspace_competitors(store.session, store.workspace.id)
+        return store.workspace.process_name, names
 
 
 def _gateway() -> LLMGateway | None:

@@ -1,6 +1,7 @@
-"""The offline rules engine: ``check_notes`` judges a note against a process stage.
+"""The offline engine: ``check_notes`` judges a note against a process stage.
 
-Deterministic and network-free. ``assemble_report`` turns judged criteria and objections
+Deterministic and network-free: the rules answer, the semantic layer's vetted proposals
+merged in (``coach/blend.py``). ``assemble_report`` turns judged criteria and objections
 into the CONTRACT §5 report; the LLM engine reuses it after merging its own answers.
 """
 
@@ -10,8 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from dealscout.coach.blend import blend_criteria, blend_objections
 from dealscout.coach.process import SalesProcess, Stage
 from dealscout.coach.questions import questions_for
+from dealscout.coach.responses import fitted_responses
 from dealscout.coach.rules.criteria import JUDGES, MISSING, Verdict, judge_phrases
 from dealscout.coach.rules.objections import find_objections
 from dealscout.coach.rules.people import buyer_people
@@ -20,10 +23,12 @@ from dealscout.coach.rules.text import Doc, parse
 from dealscout.coach.schemas import (
     CoachReport,
     CriterionResult,
+    ModelRef,
     ObjectionResult,
     ProcessRef,
     SignalHint,
 )
+from dealscout.coach.semantic import UnitScores, score_note
 from dealscout.coach.vocab import CRITERIA
 from dealscout.core.errors import BadInput
 
@@ -37,31 +42,53 @@ def check_notes(
     last_buyer_activity: date | None = None,
     close_date: date | None = None,
     signals: Sequence[SignalHint] = (),
+    competitors: Sequence[str] = (),
 ) -> CoachReport:
     stage_def = stage_of(process, stage)
-    answer = rules_answer(notes, process, stage_def)
+    answer = offline_answer(notes, process, stage_def, competitors)
     ctx = RiskContext(as_of, last_buyer_activity, close_date, answer.buyer_people)
-    return assemble_report(process, stage_def, answer.results, answer.objections, ctx, signals)
+    return assemble_report(process, stage_def, answer, ctx, signals)
 
 
 @dataclass
 class RulesAnswer:
-    """What the rules engine read from a note, before verdict, questions and risks."""
+    """What the offline engine read from a note, before verdict, questions and risks."""
 
     results: dict[str, CriterionResult]
     objections: list[ObjectionResult]
     buyer_people: int
+    scores: UnitScores | None = None  # the semantic layer's unit scores, when it ran
+    competitors: tuple[str, ...] = ()  # the workspace's known competitors
 
 
 def rules_answer(notes: str, process: SalesProcess, stage: Stage) -> RulesAnswer:
+    """The rules alone (the semantic layer's training data is mined with this)."""
     doc = parse(notes)
     results = {cid: judge_criterion(doc, process, cid) for cid in report_ids(stage)}
+    return RulesAnswer(results, _rule_objections(doc, results), len(buyer_people(doc)))
+
+
+def offline_answer(
+    notes: str, process: SalesProcess, stage: Stage, competitors: Sequence[str] = ()
+) -> RulesAnswer:
+    """The rules, with the semantic layer's proposals that survive the rules' vetoes."""
+    doc = parse(notes)
+    scores = score_note(notes)
+    rules = {cid: judge_criterion(doc, process, cid) for cid in report_ids(stage)}
+    results = blend_criteria(doc, rules, scores, competitors)
     budget_cut = results["budget"].status == "contradicted"
-    objections = [
+    objections = blend_objections(
+        doc, _rule_objections(doc, results), scores, budget_cut=budget_cut
+    )
+    return RulesAnswer(results, objections, len(buyer_people(doc)), scores, tuple(competitors))
+
+
+def _rule_objections(doc: Doc, results: dict[str, CriterionResult]) -> list[ObjectionResult]:
+    budget_cut = results["budget"].status == "contradicted"
+    return [
         ObjectionResult(category=o.category, evidence=o.evidence)
         for o in find_objections(doc, budget_cut=budget_cut)
     ]
-    return RulesAnswer(results, objections, len(buyer_people(doc)))
 
 
 def stage_of(process: SalesProcess, stage: str) -> Stage:
@@ -92,12 +119,12 @@ def judge_criterion(doc: Doc, process: SalesProcess, criterion_id: str) -> Crite
 def assemble_report(
     process: SalesProcess,
     stage: Stage,
-    results: dict[str, CriterionResult],
-    objections: list[ObjectionResult],
+    answer: RulesAnswer,
     ctx: RiskContext,
     signals: Sequence[SignalHint] = (),
 ) -> CoachReport:
     """Verdict, missing, questions, responses and risks from judged criteria."""
+    results, objections = answer.results, answer.objections
     exit_ids = stage.exit_criteria
     missing = [cid for cid in exit_ids if results[cid].status != "met"]
     contradicted = any(r.status == "contradicted" for r in results.values())
@@ -110,11 +137,19 @@ def assemble_report(
     ]
     playbook = process.objection_playbook
     answered = [
-        o.model_copy(update={"responses": list(playbook.get(o.category, []))}) for o in objections
+        o.model_copy(
+            update={
+                "responses": fitted_responses(
+                    o.category, o.evidence, playbook.get(o.category, []), answer.competitors
+                )
+            }
+        )
+        for o in objections
     ]
     return CoachReport(
         stage=stage.id,
         process=ProcessRef(name=process.name, version=process.version),
+        model=_model_ref(answer.scores),
         engine=_engine(criteria, answered),
         verdict="hold" if missing or contradicted else "advance",
         criteria=criteria,
@@ -134,8 +169,15 @@ def _with_questions(
     return result.model_copy(update={"questions": questions})
 
 
+def _model_ref(scores: UnitScores | None) -> ModelRef | None:
+    if scores is None:
+        return None
+    return ModelRef(name=scores.model.name, version=scores.model.version)
+
+
 def _engine(criteria: list[CriterionResult], objections: list[ObjectionResult]) -> str:
+    """``rules`` for the offline engine (rules and semantic layer), else llm or mixed."""
     engines = {c.engine for c in criteria} | {o.engine for o in objections}
-    if engines == {"rules"}:
+    if "llm" not in engines:
         return "rules"
     return "llm" if engines == {"llm"} else "mixed"

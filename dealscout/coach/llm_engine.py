@@ -2,6 +2,8 @@
 
 An item whose evidence is not a verbatim substring of the note is discarded and the rules
 engine's answer for it stands; any failure of the call leaves the rules answer untouched.
+A long note travels as the semantic layer's candidate units per criterion and objection
+category (verbatim excerpts), so one prompt stays under ~4,000 tokens.
 """
 
 from __future__ import annotations
@@ -11,14 +13,21 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from dealscout.coach.blend import candidate_units
 from dealscout.coach.evaluate import RulesAnswer, report_ids
 from dealscout.coach.process import SalesProcess, Stage
 from dealscout.coach.prompts import COACH_SYSTEM, COACH_USER
 from dealscout.coach.schemas import CriterionResult, Evidence, ObjectionResult
+from dealscout.coach.semantic import LABELS, UnitScores
 from dealscout.coach.vocab import OBJECTIONS
 from dealscout.core.llm import LLMGateway, data_block
 
 log = logging.getLogger(__name__)
+
+# A note longer than this (about 1,500 tokens) is sent as candidate units, not whole.
+WHOLE_NOTE_CHARS = 6000
+EXCERPT_CHARS = 8000  # the candidate units' budget (about 2,000 tokens)
+PER_LABEL = 3
 
 _MEANINGS = {
     "budget": "the buyer confirmed budget exists or is allocated",
@@ -62,7 +71,7 @@ def refine_with_llm(
 ) -> RulesAnswer:
     """Merge a verified LLM answer into the rules answer; failures return ``rules`` as is."""
     ids = report_ids(stage)
-    prompt = build_prompt(notes, process, stage)
+    prompt = build_prompt(notes, process, stage, rules.scores)
     result = gateway.complete_json(COACH_SYSTEM, prompt, LLMCoachAnswer)
     if result.value is None:
         log.info("coach llm fell back to rules: %s", result.error)
@@ -74,10 +83,12 @@ def refine_with_llm(
                 id=item.id, status=item.status, evidence=_clean(item), engine="llm"
             )
     objections = _merge_objections(result.value.objections, rules.objections, notes)
-    return RulesAnswer(criteria, objections, rules.buyer_people)
+    return RulesAnswer(criteria, objections, rules.buyer_people, rules.scores, rules.competitors)
 
 
-def build_prompt(notes: str, process: SalesProcess, stage: Stage) -> str:
+def build_prompt(
+    notes: str, process: SalesProcess, stage: Stage, scores: UnitScores | None = None
+) -> str:
     lines = []
     for cid in report_ids(stage):
         defined = process.defined(cid)
@@ -87,8 +98,22 @@ def build_prompt(notes: str, process: SalesProcess, stage: Stage) -> str:
         stage=stage.id,
         criteria="\n".join(lines),
         categories=", ".join(OBJECTIONS),
-        note_block=data_block("deal_note", notes),
+        note_block=_note_block(notes, scores),
     )
+
+
+def _note_block(notes: str, scores: UnitScores | None) -> str:
+    """The whole note, or for a long one the candidate units (still verbatim, in order)."""
+    if scores is None or len(notes) <= WHOLE_NOTE_CHARS:
+        return data_block("deal_note", notes)
+    excerpts: list[str] = []
+    used = 0
+    for unit in candidate_units(scores, LABELS, PER_LABEL):
+        if used + len(unit.text) > EXCERPT_CHARS:
+            break
+        excerpts.append(unit.text)
+        used += len(unit.text) + 1
+    return data_block("deal_note_excerpts", "\n".join(excerpts))
 
 
 def _verified(status: str, evidence: Evidence, notes: str) -> bool:

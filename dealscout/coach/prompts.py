@@ -14,6 +14,8 @@ people. The economic buyer is a person, not a board or committee. Budget amounts
 and thresholds are not metrics.
 - Objections are raised by the buyer; the rep's worries are not objections. At most one per \
 category.
+- A long note arrives as excerpts: its sentences most likely to matter, each copied exactly; \
+judge from them.
 - Every evidence value MUST be copied character for character from the note (an exact \
 substring). For stakeholders give a list with one exact quote per person. Use null evidence \
 for "missing".

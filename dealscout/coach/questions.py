@@ -36,5 +36,10 @@ def _published(signal: SignalHint) -> date:
 
 
 def _with_signal(question: str, signal: SignalHint) -> str:
-    when = f" ({_published(signal).isoformat()})" if signal.published_at else ""
-    return f'Given "{signal.title}"{when}: {question[0].lower()}{question[1:]}'
+    """How a person brings up the news: "I saw the news that … (1 Mar 2025). With that in
+    mind, …", never a quoted headline glued to the question."""
+    day = _published(signal)
+    when = f" ({day.day} {day:%b %Y})" if signal.published_at else ""
+    title = signal.title.strip().rstrip(".!")
+    lead = f"{question[0].lower()}{question[1:]}"
+    return f"I saw the news that {title}{when}. With that in mind, {lead}"

@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 Status = Literal["met", "contradicted", "missing"]
-Engine = Literal["rules", "llm"]
+Engine = Literal["rules", "semantic", "llm"]
 Evidence = str | list[str] | None
 
 
@@ -26,6 +26,7 @@ class CriterionResult(BaseModel):
     evidence: Evidence = None
     questions: list[str] = Field(default_factory=list)
     engine: Engine = "rules"
+    overruled: str | None = None  # a semantic proposal the rules vetoed, and why
 
 
 class ObjectionResult(BaseModel):
@@ -45,9 +46,17 @@ class ProcessRef(BaseModel):
     version: str
 
 
+class ModelRef(BaseModel):
+    """The learned model behind the semantic layer (``dealscout train coach``)."""
+
+    name: str
+    version: str
+
+
 class CoachReport(BaseModel):
     stage: str
     process: ProcessRef
+    model: ModelRef | None = None
     engine: Literal["rules", "llm", "mixed"] = "rules"
     verdict: Literal["advance", "hold"]
     criteria: list[CriterionResult]

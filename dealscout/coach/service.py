@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
 
-from dealscout.coach.evaluate import assemble_report, rules_answer, stage_of
+from dealscout.coach.evaluate import assemble_report, offline_answer, stage_of
 from dealscout.coach.llm_engine import refine_with_llm
 from dealscout.coach.process import SalesProcess, load_process
 from dealscout.coach.rules.risks import RiskContext
@@ -26,16 +26,20 @@ def coach_note(
     close_date: date | None = None,
     signals: Sequence[SignalHint] = (),
     gateway: LLMGateway | None = None,
+    competitors: Sequence[str] = (),
 ) -> CoachReport:
-    """Coach one note at ``stage``; the LLM refines the rules answer when ``gateway`` is on."""
+    """Coach one note at ``stage``; the LLM refines the offline answer when ``gateway`` is on.
+
+    ``competitors``: the workspace's known competitors; a buyer naming one is competition.
+    """
     validate_notes(notes)
     proc = process if isinstance(process, SalesProcess) else load_process(process)
     stage_def = stage_of(proc, stage)
-    answer = rules_answer(notes, proc, stage_def)
+    answer = offline_answer(notes, proc, stage_def, competitors)
     if gateway is not None and gateway.enabled:
         answer = refine_with_llm(notes, proc, stage_def, answer, gateway)
     ctx = RiskContext(as_of, last_buyer_activity, close_date, answer.buyer_people)
-    return assemble_report(proc, stage_def, answer.results, answer.objections, ctx, signals)
+    return assemble_report(proc, stage_def, answer, ctx, signals)
 
 
 def validate_notes(notes: str) -> None:

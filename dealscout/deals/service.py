@@ -68,6 +68,13 @@ def workspace_process_name(session: Session, workspace_id: int) -> str | None:
     return workspace.process_name if workspace else None
 
 
+def workspace_competitors(session: Session, workspace_id: int) -> list[str]:
+    """The known competitors in the workspace's seller profile (competition evidence)."""
+    workspace = session.get(Workspace, workspace_id)
+    names = (workspace.profile or {}).get("competitors", []) if workspace else []
+    return [n for n in names if isinstance(n, str) and n.strip()]
+
+
 def _check_stage(session: Session, workspace_id: int, stage: str) -> None:
     process = load_process(workspace_process_name(session, workspace_id))
     names = [s.id for s in process.stages] + ["won", "lost"]
@@ -146,6 +153,7 @@ def add_note(
         close_date=deal.close_date,
         signals=signal_hints(session, deal.account_id, today),
         gateway=metered(gateway, session, user.workspace_id, today) if gateway else None,
+        competitors=workspace_competitors(session, user.workspace_id),
     )
     note = Note(
         workspace_id=user.workspace_id,

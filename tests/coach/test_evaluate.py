@@ -54,7 +54,9 @@ def test_questions_for_missing_criteria_use_signals(default_process) -> None:
     report = check_notes("Intro call with Ana.", default_process, "qualify", signals=signals)
     budget = report.criterion("budget")
     assert budget and 1 <= len(budget.questions) <= 2
-    assert budget.questions[0].startswith('Given "Acme raises $40M Series C" (2025-03-01)')
+    assert budget.questions[0].startswith(
+        "I saw the news that Acme raises $40M Series C (1 Mar 2025). With that in mind, where"
+    )
     assert report.questions and report.questions[0] == budget.questions[0]
 
 
@@ -91,4 +93,8 @@ def test_stage_skipped_and_champion_gone(default_process) -> None:
 def test_objection_responses_come_from_the_playbook(default_process) -> None:
     notes = "Jordan: 'honestly it's too expensive for us.'"
     report = check_notes(notes, default_process, "present")
-    assert report.objections[0].responses == default_process.objection_playbook["price"]
+    playbook = default_process.objection_playbook["price"]
+    responses = report.objections[0].responses
+    assert responses[1:] == playbook[1:]
+    said = 'Acknowledge: You said "honestly it\'s too expensive for us".'
+    assert responses[0] == f"{said} {playbook[0].removeprefix('Acknowledge: ')}"

@@ -156,6 +156,14 @@ def _after_reschedule(text: str) -> int:
     return moved[-1].end() if moved else len(text) + 1
 
 
+def future_day(text: str) -> bool:
+    """A specific day in ``text`` that is not a past meeting or a log header's date."""
+    return any(
+        not _past_reference(text, m.start()) and not _header_date(text, m.end())
+        for m in specific_days(text)
+    )
+
+
 def _header_date(text: str, date_end: int) -> bool:
     """A dated log header ("call w/ Jade 7/2: ...") records a meeting that already happened."""
     return bool(re.match(r"\s*:\s", text[date_end:]))

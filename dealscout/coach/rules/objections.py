@@ -304,6 +304,11 @@ def _compliance_concern(text: str) -> bool:
     return bool(_COMPLIANCE.search(text) and _CONCERN.search(text))
 
 
+def buyer_raised(doc: Doc, unit: Unit) -> bool:
+    """The clause is the buyer's: not the rep's line, action, belief or "never came up"."""
+    return _raised_by_buyer(doc, unit, unit.start)
+
+
 def _raised_by_buyer(doc: Doc, unit: Unit, pos: int) -> bool:
     text = doc.text[unit.start : unit.end]
     if unit.rep_line or _NOT_RAISED.search(text) or _REP_ACTION.match(text):
