@@ -1,10 +1,16 @@
-"""CSV import of deals in the shape of a CRM export (all rows or none)."""
+"""CSV import of deals in the shape of a CRM export (all rows or none).
+
+Stage history may come along as one column per stage, ``Date entered <stage>`` (HubSpot's
+export spelling; ``Entered <stage>`` works too), with a ``Loss Reason`` column for lost
+deals; each dated stage becomes a recorded stage change, in date order.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+import re
+from datetime import UTC, date, datetime
 
 from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy import select
@@ -13,9 +19,10 @@ from sqlalchemy.orm import Session
 from dealscout.accounts.models import Account, User
 from dealscout.accounts.service import require_role
 from dealscout.coach.deal_schemas import Contact, DealCreate
-from dealscout.coach.deals import create_deal
+from dealscout.coach.deals import check_stage, create_deal
 from dealscout.coach.models import Deal
 from dealscout.core.errors import BadInput, DealscoutError
+from dealscout.deals.history import latest_change, record_stage_change
 
 MAX_ROWS = 50_000
 
@@ -28,7 +35,9 @@ COLUMNS = {
     "owner_email": ("owner email", "deal owner email", "owner"),
     "last_buyer_activity": ("last buyer activity", "last activity"),
     "contacts": ("contacts", "buyer contacts"),
+    "loss_reason": ("loss reason", "closed lost reason"),
 }
+_ENTERED = re.compile(r"^(?:date )?entered (.+)$")
 
 
 class DealImportResult(BaseModel):
@@ -49,6 +58,57 @@ def _columns(fieldnames: list[str]) -> dict[str, str]:
         if required not in mapping:
             raise BadInput(f"CSV has no {required!r} column")
     return mapping
+
+
+def _history_columns(fieldnames: list[str]) -> dict[str, str]:
+    """``{stage: column}`` for the ``Date entered <stage>`` columns."""
+    found = {}
+    for name in fieldnames:
+        match = _ENTERED.match(name.strip().lower().replace("_", " "))
+        if match:
+            found[match.group(1).strip().replace(" ", "_")] = name
+    return found
+
+
+def _moment(value: str, line: int) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise BadInput(f"row {line}: {value!r} is not an ISO 8601 date") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _history(raw: dict[str, str], columns: dict[str, str], line: int) -> list[tuple[datetime, str]]:
+    entries = [
+        (_moment(value, line), stage)
+        for stage, column in columns.items()
+        if (value := (raw.get(column) or "").strip())
+    ]
+    return sorted(entries)
+
+
+def _apply_history(
+    session: Session,
+    user: User,
+    deal: Deal,
+    entries: list[tuple[datetime, str]],
+    final_stage: str | None,
+    loss_reason: str | None,
+) -> None:
+    """Record the dated entries newer than the deal's history, then the stage column."""
+    latest = latest_change(session, deal.id)
+    for moment, stage in entries:
+        if (latest is None or moment > latest) and stage != deal.stage:
+            check_stage(session, user.workspace_id, stage)
+            record_stage_change(
+                session, deal, stage, actor=user, source="import", changed_at=moment,
+                loss_reason=loss_reason if stage == "lost" else None,
+            )  # fmt: skip
+    if final_stage and final_stage != deal.stage:
+        record_stage_change(
+            session, deal, final_stage, actor=user, source="import",
+            loss_reason=loss_reason if final_stage == "lost" else None,
+        )  # fmt: skip
 
 
 def _contacts(value: str) -> list[Contact]:
@@ -84,10 +144,25 @@ def _row(session: Session, user: User, values: dict[str, str], line: int) -> Dea
         raise BadInput(f"row {line}: {str(exc).splitlines()[0]}") from None
 
 
+def _first_stage(
+    data: DealCreate, entries: list[tuple[datetime, str]], loss_reason: str | None
+) -> DealCreate:
+    """A new deal starts at its earliest dated stage, or at its stage column now."""
+    stage, moment = (entries[0][1], entries[0][0]) if entries else (data.stage, None)
+    return data.model_copy(
+        update={
+            "stage": stage,
+            "stage_changed_at": moment,
+            "loss_reason": (loss_reason or None) if stage == "lost" else None,
+        }
+    )
+
+
 def import_deals(session: Session, user: User, text: str) -> DealImportResult:
     require_role(user, "manager", "admin")
     reader = csv.DictReader(io.StringIO(text))
     mapping = _columns(list(reader.fieldnames or []))
+    history = _history_columns(list(reader.fieldnames or []))
     result = DealImportResult()
     with session.begin_nested():  # all rows or none
         for line, raw in enumerate(reader, start=2):
@@ -95,18 +170,24 @@ def import_deals(session: Session, user: User, text: str) -> DealImportResult:
                 raise BadInput(f"CSV has more than {MAX_ROWS} rows")
             values = {f: (raw.get(col) or "").strip() for f, col in mapping.items()}
             data = _row(session, user, values, line)
+            entries = _history(raw, history, line)
+            final_stage = data.stage if "stage" in data.model_fields_set else None
             existing = session.scalar(
                 select(Deal).where(Deal.workspace_id == user.workspace_id, Deal.name == data.name)
             )
             try:
                 if existing is None:
-                    create_deal(session, user, data)
+                    first = _first_stage(data, entries, values.get("loss_reason"))
+                    existing = create_deal(session, user, first, source="import")
                     result.created += 1
                 else:
-                    for field in ("stage", "amount", "close_date", "last_buyer_activity"):
+                    for field in ("amount", "close_date", "last_buyer_activity"):
                         if field in data.model_fields_set:
                             setattr(existing, field, getattr(data, field))
                     result.updated += 1
+                _apply_history(
+                    session, user, existing, entries, final_stage, values.get("loss_reason")
+                )
             except DealscoutError as exc:
                 raise BadInput(f"row {line}: {exc}") from None
     return result

@@ -7,6 +7,7 @@ from dealscout.accounts import models as _accounts  # noqa: F401  (register tabl
 from dealscout.briefs import models as _briefs  # noqa: F401
 from dealscout.coach import models as _coach  # noqa: F401
 from dealscout.core.db import Base
+from dealscout.flows import models as _flows  # noqa: F401
 from dealscout.ingestion import models as _ingestion  # noqa: F401
 
 config = context.config

@@ -10,6 +10,7 @@ from dealscout.briefs import models as _briefs  # noqa: F401
 from dealscout.coach import models as _coach  # noqa: F401
 from dealscout.core.config import get_settings
 from dealscout.core.db import Base, get_engine, migrate
+from dealscout.flows import models as _flows  # noqa: F401
 from dealscout.ingestion import models as _ingestion  # noqa: F401
 
 

@@ -16,6 +16,8 @@ from dealscout.coach.deal_schemas import (
     ReviewSubmit,
 )
 from dealscout.core.llm import LLMGateway
+from dealscout.deals import history
+from dealscout.deals.history import LossReasonItem, StageChangeRead
 
 router = APIRouter(tags=["deals"])
 
@@ -46,6 +48,26 @@ def get_deal(deal_id: int, session: SessionDep, user: CurrentUser) -> DealDetail
 @router.patch("/deals/{deal_id}", response_model=DealRead)
 def update_deal(deal_id: int, data: DealUpdate, session: SessionDep, user: CurrentUser) -> DealRead:
     return DealRead.model_validate(deals.update_deal(session, user, deal_id, data))
+
+
+@router.get("/deals/{deal_id}/history", response_model=list[StageChangeRead])
+def deal_history(deal_id: int, session: SessionDep, user: CurrentUser) -> list[StageChangeRead]:
+    deal = deals.get_deal(session, user, deal_id)
+    return [StageChangeRead.model_validate(c) for c in history.stage_history(session, deal.id)]
+
+
+@router.get("/loss-reasons", response_model=list[LossReasonItem])
+def loss_reasons(session: SessionDep, user: CurrentUser) -> list[LossReasonItem]:
+    rows = history.loss_reasons(session, user.workspace_id)
+    return [LossReasonItem.model_validate(r) for r in rows]
+
+
+@router.put("/loss-reasons", response_model=list[LossReasonItem])
+def replace_loss_reasons(
+    items: list[LossReasonItem], session: SessionDep, user: ManagerUser
+) -> list[LossReasonItem]:
+    rows = history.replace_loss_reasons(session, user, items)
+    return [LossReasonItem.model_validate(r) for r in rows]
 
 
 @router.delete("/deals/{deal_id}", status_code=status.HTTP_204_NO_CONTENT)
