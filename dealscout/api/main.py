@@ -6,7 +6,17 @@ from fastapi import APIRouter, FastAPI
 
 from dealscout import __version__
 from dealscout.api.errors import install_error_handlers
-from dealscout.api.routes import accounts, briefs, deals, health, profile, queue, sources, users
+from dealscout.api.routes import (
+    accounts,
+    analytics,
+    briefs,
+    deals,
+    health,
+    profile,
+    queue,
+    sources,
+    users,
+)
 from dealscout.core.config import Settings, get_settings
 
 
@@ -20,7 +30,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(health.router)
     v1 = APIRouter(prefix="/v1")
-    for module in (accounts, users, sources, deals, briefs, profile, queue):
+    for module in (accounts, users, sources, deals, briefs, profile, queue, analytics):
         v1.include_router(module.router)
     app.include_router(v1)
     return app
