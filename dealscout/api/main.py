@@ -11,6 +11,7 @@ from dealscout.api.routes import (
     analytics,
     briefs,
     deals,
+    digests,
     health,
     profile,
     queue,
@@ -18,6 +19,7 @@ from dealscout.api.routes import (
     users,
 )
 from dealscout.core.config import Settings, get_settings
+from dealscout.web import analytics as analytics_page
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -30,7 +32,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(health.router)
     v1 = APIRouter(prefix="/v1")
-    for module in (accounts, users, sources, deals, briefs, profile, queue, analytics):
+    for module in (
+        accounts, users, sources, deals, briefs, profile, queue, analytics, digests,
+    ):  # fmt: skip
         v1.include_router(module.router)
     app.include_router(v1)
+    app.include_router(analytics_page.router)
     return app

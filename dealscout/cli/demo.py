@@ -26,6 +26,7 @@ from dealscout.coach.deal_schemas import Contact, DealCreate
 from dealscout.coach.models import Deal
 from dealscout.core.db import utcnow
 from dealscout.core.lock import StoreLock
+from dealscout.flows import digests
 from dealscout.ingestion import service as ingestion
 from dealscout.workers import followups
 
@@ -135,6 +136,9 @@ def load_demo(store: CliStore, folder: Path) -> None:
     progress("ingesting the demo feeds")
     _load_feeds(store, folder, now)
     _load_notes(store, folder, _load_deals(store, folder, now), now)
+    for user in service.list_users(store.session, store.workspace.id):
+        if user.role == "rep" and digests.subscription(store.session, user) is None:
+            digests.subscribe(store.session, store.settings, user)  # the demo's reps opt in
 
 
 @app.command()

@@ -12,6 +12,7 @@ from dealscout.cli import (  # noqa: F401  (register commands)
     classify,
     coach,
     demo,
+    digest,
     ingest,
     queue,
     serve,

@@ -3,41 +3,21 @@ see the workspace (``rep`` narrows it); a rep sees their own deals and is refuse
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import PlainTextResponse
-from pydantic import ValidationError
 
 from dealscout.analytics.export import table_csv
 from dealscout.analytics.schemas import SECTIONS, Analytics, AnalyticsFilters
 from dealscout.analytics.service import compute_analytics
 from dealscout.api.deps import CurrentUser, SessionDep
-from dealscout.core.errors import BadInput, NotFound
+from dealscout.core.errors import NotFound
 
 router = APIRouter(prefix="/analytics", tags=["analytics"])
 
 
-def filters(
-    since: datetime | None = None,
-    until: datetime | None = None,
-    rep: str | None = None,
-    industry: str | None = None,
-    region: str | None = None,
-    size_bands: Annotated[list[float] | None, Query()] = None,
-    stuck_limit: int = Query(50, ge=0, le=10_000),
-) -> AnalyticsFilters:
-    try:
-        return AnalyticsFilters(
-            since=since, until=until, rep=rep, industry=industry, region=region,
-            size_bands=size_bands, stuck_limit=stuck_limit,
-        )  # fmt: skip
-    except ValidationError as exc:
-        raise BadInput(exc.errors()[0]["msg"]) from None
-
-
-FiltersDep = Annotated[AnalyticsFilters, Depends(filters)]
+FiltersDep = Annotated[AnalyticsFilters, Query()]
 
 
 @router.get("", response_model=Analytics)
