@@ -3,6 +3,8 @@ pays for a datetime conversion, and counts grouped in the database where they ca
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -50,70 +52,118 @@ def from_jd(day: float) -> datetime:
     return datetime.fromtimestamp((day - UNIX_EPOCH_JD) * 86400.0, tz=UTC)
 
 
-def deal_scope(
-    workspace_id: int, owner_id: int | None, industry: str | None, region: str | None
-) -> Select[Any]:
-    """The ids of the deals the filters select (rep = owner, segment = account's)."""
-    query = select(Deal.id).where(Deal.workspace_id == workspace_id)
-    if owner_id is not None:
-        query = query.where(Deal.owner_id == owner_id)
-    if industry is not None or region is not None:
-        query = query.join(Account, Account.id == Deal.account_id)
-        if industry is not None:
-            query = query.where(Account.industry == industry)
-        if region is not None:
-            query = query.where(Account.region == region)
-    return query
+@dataclass(frozen=True)
+class Scope:
+    """The deals the filters select (rep = owner, segment = account's). Unfiltered, tables
+    are narrowed by their own ``workspace_id`` instead of a list of deal ids."""
+
+    workspace_id: int
+    owner_id: int | None = None
+    industry: str | None = None
+    region: str | None = None
+
+    @property
+    def filtered(self) -> bool:
+        return any(v is not None for v in (self.owner_id, self.industry, self.region))
+
+    def deal_ids(self) -> Select[Any]:
+        query = select(Deal.id).where(Deal.workspace_id == self.workspace_id)
+        if self.owner_id is not None:
+            query = query.where(Deal.owner_id == self.owner_id)
+        if self.industry is not None or self.region is not None:
+            query = query.join(Account, Account.id == Deal.account_id)
+            if self.industry is not None:
+                query = query.where(Account.industry == self.industry)
+            if self.region is not None:
+                query = query.where(Account.region == self.region)
+        return query
+
+    def of(self, deal_id: Any, workspace_id: Any) -> ColumnElement[bool]:
+        if self.filtered:
+            return deal_id.in_(self.deal_ids())  # type: ignore[no-any-return]
+        return workspace_id == self.workspace_id  # type: ignore[no-any-return]
 
 
-def deal_rows(session: Session, scope: Select[Any]) -> list[Any]:
+def _rows(session: Session, query: Any) -> list[Any]:
+    """Core execution on the session's connection: no ORM result processing."""
+    return list(session.connection().execute(query).all())
+
+
+def _raw_rows(session: Session, query: Any) -> list[tuple[Any, ...]]:
+    """The DBAPI's own tuples, for the few big reads of plain numbers and strings: building
+    SQLAlchemy rows costs more than the query itself at 500,000 rows."""
+    result = session.connection().execute(query)
+    try:
+        return list(result.cursor.fetchall())  # type: ignore[union-attr]
+    finally:
+        result.close()
+
+
+def deal_rows(session: Session, scope: Scope) -> list[Any]:
     """``(id, name, owner email, amount, industry, region)`` per deal in scope."""
     query = (
         select(Deal.id, Deal.name, User.email, Deal.amount, Account.industry, Account.region)
         .join(Account, Account.id == Deal.account_id)
         .outerjoin(User, User.id == Deal.owner_id)
-        .where(Deal.id.in_(scope))
+        .where(scope.of(Deal.id, Deal.workspace_id))
+        .order_by(Deal.id)
     )
-    return list(session.execute(query))
+    return _rows(session, query)
 
 
-def history_rows(session: Session, scope: Select[Any], until: datetime) -> list[Any]:
-    """``(deal_id, to_stage, julian day, loss_reason)`` of every change up to ``until``,
-    each deal's changes together and in order."""
+def _code(column: Any, names: Sequence[str]) -> Any:
+    """``column`` as the index of its value in ``names``; any other value: ``len(names)``."""
+    if not names:
+        return literal(0)
+    return case({name: i for i, name in enumerate(names)}, value=column, else_=len(names))
+
+
+def history_rows(
+    session: Session, scope: Scope, until: datetime, names: Sequence[str], reasons: Sequence[str]
+) -> list[tuple[Any, ...]]:
+    """``(deal_id, stage code, julian day, loss reason code)`` of every change up to
+    ``until``, each deal's changes together and in order; codes index ``names`` and
+    ``reasons`` (any other value: their length). Numbers only, so numpy takes them whole."""
     query = (
         select(
             StageChange.deal_id,
-            StageChange.to_stage,
+            _code(StageChange.to_stage, names),
             julian_day(StageChange.changed_at),
-            StageChange.loss_reason,
+            _code(func.coalesce(StageChange.loss_reason, ""), reasons),
         )
-        .where(StageChange.deal_id.in_(scope), StageChange.changed_at <= until)
+        .where(scope.of(StageChange.deal_id, StageChange.workspace_id))
+        .where(StageChange.changed_at <= until)
         .order_by(StageChange.deal_id, StageChange.changed_at, StageChange.id)
     )
-    return list(session.execute(query))
+    return _raw_rows(session, query)
 
 
-def _reports_in(scope: Select[Any], since: datetime | None, until: datetime) -> ColumnElement[bool]:
-    clauses = [CoachReportRecord.deal_id.in_(scope), CoachReportRecord.created_at <= until]
+def _reports_in(scope: Scope, since: datetime | None, until: datetime) -> ColumnElement[bool]:
+    clauses = [
+        scope.of(CoachReportRecord.deal_id, CoachReportRecord.workspace_id),
+        CoachReportRecord.created_at <= until,
+    ]
     if since is not None:
         clauses.append(CoachReportRecord.created_at >= since)
     return and_(*clauses)
 
 
 def tag_counts(
-    session: Session, column: Any, scope: Select[Any], since: datetime | None, until: datetime
+    session: Session, scope: Scope, since: datetime | None, until: datetime
 ) -> list[Any]:
-    """``(stage, tag string, notes)`` grouped in SQL: the distinct tag combinations are few."""
+    """``(stage, objection ids, missing ids, notes)`` grouped in SQL in one scan: the
+    distinct combinations are few."""
+    reports = CoachReportRecord
     query = (
-        select(CoachReportRecord.stage, column, func.count())
+        select(reports.stage, reports.objection_ids, reports.missing_ids, func.count())
         .where(_reports_in(scope, since, until))
-        .group_by(CoachReportRecord.stage, column)
+        .group_by(reports.stage, reports.objection_ids, reports.missing_ids)
     )
-    return list(session.execute(query))
+    return _raw_rows(session, query)
 
 
 def coaching_days(
-    session: Session, scope: Select[Any], since: datetime | None, until: datetime
+    session: Session, scope: Scope, since: datetime | None, until: datetime
 ) -> list[Any]:
     """``(owner email, day number, notes, notes meeting their stage's criteria)``."""
     day = func.floor(julian_day(CoachReportRecord.created_at) - UNIX_EPOCH_JD)
@@ -126,11 +176,11 @@ def coaching_days(
         .where(_reports_in(scope, since, until))
         .group_by(User.email, day)
     )
-    return list(session.execute(query))
+    return _rows(session, query)
 
 
 def override_counts(
-    session: Session, scope: Select[Any], since: datetime | None, until: datetime
+    session: Session, scope: Scope, since: datetime | None, until: datetime
 ) -> tuple[int, list[Any]]:
     """Reviewed notes in scope, and ``(criterion, overrides)`` among them."""
     reviewed = (
@@ -139,26 +189,32 @@ def override_counts(
         .where(_reports_in(scope, since, until), Review.status != "pending")
     )
     total = session.scalar(select(func.count()).select_from(reviewed.subquery())) or 0
-    rows = session.execute(
+    rows = _rows(
+        session,
         select(CriterionOverride.criterion, func.count())
         .where(CriterionOverride.review_id.in_(reviewed))
-        .group_by(CriterionOverride.criterion)
+        .group_by(CriterionOverride.criterion),
     )
-    return total, list(rows)
+    return total, rows
 
 
-def criteria_rows(session: Session, deal_ids: Select[Any], until: datetime) -> list[Any]:
-    """``(deal_id, met ids, contradicted ids)`` of the deals' reports up to ``until``, each
-    deal's reports in order (the latest word wins)."""
+def criteria_rows(session: Session, scope: Scope, until: datetime) -> list[Any]:
+    """``(deal_id, met ids, contradicted ids)`` up to ``until`` of the deals that may be
+    open then (open now, or changed since), each deal's reports in order."""
+    changed_later = select(StageChange.deal_id).where(StageChange.changed_at > until)
+    maybe_open = select(Deal.id).where(
+        scope.of(Deal.id, Deal.workspace_id),
+        or_(Deal.stage.notin_(("won", "lost")), Deal.id.in_(changed_later)),
+    )
     query = (
         select(
             CoachReportRecord.deal_id, CoachReportRecord.met_ids, CoachReportRecord.contradicted_ids
         )
-        .where(CoachReportRecord.deal_id.in_(deal_ids), CoachReportRecord.created_at <= until)
+        .where(CoachReportRecord.deal_id.in_(maybe_open), CoachReportRecord.created_at <= until)
         .where(or_(CoachReportRecord.met_ids != "", CoachReportRecord.contradicted_ids != ""))
         .order_by(CoachReportRecord.deal_id, CoachReportRecord.created_at, CoachReportRecord.id)
     )
-    return list(session.execute(query))
+    return _raw_rows(session, query)
 
 
 def count_when(condition: ColumnElement[bool]) -> Any:

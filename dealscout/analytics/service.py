@@ -28,12 +28,12 @@ is ignored; the rep and segment filters select deals by owner and by account):
 
 from __future__ import annotations
 
-import bisect
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import numpy as np
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
@@ -42,8 +42,8 @@ from dealscout.accounts.models import User
 from dealscout.analytics import queries
 from dealscout.analytics.metrics import (
     TERMINAL,
+    Bools,
     History,
-    Timeline,
     mean,
     median,
     percentile,
@@ -76,7 +76,7 @@ from dealscout.analytics.schemas import (
 )
 from dealscout.coach.deals import workspace_process_name
 from dealscout.coach.followups import add_days
-from dealscout.coach.models import CoachReportRecord, Deal, StageChange
+from dealscout.coach.models import Deal
 from dealscout.coach.process import FollowUpRule, SalesProcess, load_process
 from dealscout.core.db import utcnow
 from dealscout.core.errors import BadInput, Forbidden
@@ -100,7 +100,7 @@ class _Context:
                 raise BadInput("analytics times need a time zone (UTC: add Z)")
         if self.since is not None and self.since >= self.until:
             raise BadInput("the period's start must be before its end")
-        self.since_jd = None if self.since is None else queries.to_jd(self.since)
+        self.lower = -np.inf if self.since is None else queries.to_jd(self.since)
         self.until_jd = queries.to_jd(self.until)
         self.filters = filters
         self.process: SalesProcess = load_process(
@@ -108,24 +108,35 @@ class _Context:
         )
         self.stages = self.process.stage_ids
         owner = _owner_id(session, viewer, filters.rep)
-        self.scope = queries.deal_scope(self.workspace_id, owner, filters.industry, filters.region)
-        self.deals = {row[0]: row for row in queries.deal_rows(session, self.scope)}
-        rows = queries.history_rows(session, self.scope, self.until)
-        self.history: History = read_history(rows, self.stages, self.since_jd, self.until_jd)
-        self.timelines = self.history.timelines
+        self.scope = queries.Scope(self.workspace_id, owner, filters.industry, filters.region)
+        names = [*self.stages, *TERMINAL]
+        self.reasons = loss_reasons(session, self.workspace_id)
+        codes = [r.code for r in self.reasons]
+        rows = queries.history_rows(session, self.scope, self.until, names, codes)
+        self.h: History = read_history(rows, self.stages)
+        self.entered_sorted = np.sort(self.h.entered)
+        self.closed_sorted = np.sort(self.h.closed[self.h.terminal])
+        self._deal_info(queries.deal_rows(session, self.scope))
 
-    def in_period(self, day: float | None) -> bool:
-        lower = self.since_jd if self.since_jd is not None else float("-inf")
-        return day is not None and lower <= day <= self.until_jd
+    def _deal_info(self, rows: list[Any]) -> None:
+        """Name, owner, amount and segment aligned with the history's deals."""
+        info = {row[0]: row for row in rows}
+        picked = [info[int(i)] for i in self.h.ids]
+        self.names = [r[1] for r in picked]
+        self.owner = np.asarray([r[2] or NONE_KEY for r in picked], dtype=object)
+        self.amount_raw = np.asarray(
+            [np.nan if r[3] is None else r[3] for r in picked], dtype=np.float64
+        )
+        self.amount = np.nan_to_num(self.amount_raw)
+        self.industry = np.asarray([r[4] or NONE_KEY for r in picked], dtype=object)
+        self.region = np.asarray([r[5] or NONE_KEY for r in picked], dtype=object)
 
-    def cohort(self) -> Iterable[tuple[int, Timeline]]:
-        return ((i, t) for i, t in self.timelines.items() if self.in_period(t.entered))
+    def in_period(self, days: Any) -> Bools:
+        return (days >= self.lower) & (days <= self.until_jd)  # type: ignore[no-any-return]
 
-    def amount(self, deal_id: int) -> float:
-        return float(self.deals[deal_id][3] or 0.0)
-
-    def open_at_end(self) -> Iterable[tuple[int, Timeline]]:
-        return ((i, t) for i, t in self.timelines.items() if t.stage not in TERMINAL)
+    @property
+    def cohort(self) -> Bools:
+        return self.in_period(self.h.entered)
 
 
 def _owner_id(session: Session, viewer: User, rep: str | None) -> int | None:
@@ -151,14 +162,14 @@ def compute_analytics(
     now: datetime | None = None,
 ) -> Analytics:
     ctx = _Context(session, viewer, filters or AnalyticsFilters(), now or utcnow())
-    typical = {s: median(ctx.history.won_stays.get(s, [])) for s in ctx.stages}
+    tags = stage_tags(ctx)
     return Analytics(
         stage_conversion=stage_conversion(ctx),
-        time_in_stage=time_in_stage(ctx, typical),
+        time_in_stage=time_in_stage(ctx),
         velocity=velocity(ctx),
         win_rate=win_rate(ctx),
-        objections=_stage_tags(ctx, CoachReportRecord.objection_ids),
-        missing_criteria=_stage_tags(ctx, CoachReportRecord.missing_ids),
+        objections=tags[0],
+        missing_criteria=tags[1],
         loss_reasons=loss_reason_counts(ctx),
         follow_up=follow_up(ctx),
         forecast=forecast(ctx),
@@ -167,9 +178,9 @@ def compute_analytics(
 
 
 def stage_conversion(ctx: _Context) -> StageConversion:
-    by_reach = Counter(t.reach for _, t in ctx.cohort())
+    reach = ctx.h.reach[ctx.cohort]
     names = [*ctx.stages, "won"]
-    reached = {name: sum(n for r, n in by_reach.items() if r >= i) for i, name in enumerate(names)}
+    reached = {name: int((reach >= i).sum()) for i, name in enumerate(names)}
     steps = [
         ConversionStep(
             from_stage=a,
@@ -185,27 +196,38 @@ def stage_conversion(ctx: _Context) -> StageConversion:
     return StageConversion(reached=reached, steps=steps, biggest_drop_off=drop)
 
 
-def time_in_stage(ctx: _Context, typical: dict[str, float | None]) -> TimeInStage:
-    stuck: list[StuckDeal] = []
-    for deal_id, t in ctx.open_at_end():
-        limit = typical.get(t.stage)
-        days = ctx.until_jd - t.stage_since
-        if limit is not None and days > limit:
-            stuck.append(StuckDeal(
-                deal_id=deal_id, name=ctx.deals[deal_id][1], stage=t.stage,
-                days_in_stage=round(days, 3), typical_days=round(limit, 3),
-            ))  # fmt: skip
-    stuck.sort(key=lambda s: (-(s.days_in_stage - s.typical_days), s.deal_id))
-    per_stage = Counter(s.stage for s in stuck)
+def time_in_stage(ctx: _Context) -> TimeInStage:
+    h = ctx.h
+    deal_won = (h.stage == h.won_code) & ctx.in_period(h.closed)
+    in_cohort, by_won = ctx.cohort[h.stay_deal], deal_won[h.stay_deal]
+    typical = np.full(len(h.names) + 1, np.nan)
     rows = []
-    for stage in ctx.stages:
-        stays = ctx.history.cohort_stays.get(stage, [])
+    for code, stage in enumerate(ctx.stages):
+        here = h.stay_stage == code
+        stays = h.stay_days[here & in_cohort]
+        usual = median(h.stay_days[here & by_won])
+        typical[code] = np.nan if usual is None else usual
         rows.append(StageTime(
             stage=stage, stays=len(stays), median_days=median(stays),
-            p90_days=percentile(stays, 90), typical_days=typical.get(stage),
-            stuck=per_stage[stage],
+            p90_days=percentile(stays, 90), typical_days=usual, stuck=0,
         ))  # fmt: skip
-    return TimeInStage(stages=rows, stuck_total=len(stuck), stuck=stuck[: ctx.filters.stuck_limit])
+    limit = typical[h.stage]
+    excess = (ctx.until_jd - h.since) - limit
+    stuck = np.flatnonzero(h.open & (excess > 0))
+    for row in rows:
+        row.stuck = int((h.stage[stuck] == ctx.stages.index(row.stage)).sum())
+    order = stuck[np.lexsort((h.ids[stuck], -excess[stuck]))][: ctx.filters.stuck_limit]
+    listed = [
+        StuckDeal(
+            deal_id=int(h.ids[i]),
+            name=ctx.names[i],
+            stage=h.names[h.stage[i]],
+            days_in_stage=round(float(ctx.until_jd - h.since[i]), 3),
+            typical_days=round(float(limit[i]), 3),
+        )  # fmt: skip
+        for i in order
+    ]
+    return TimeInStage(stages=rows, stuck_total=len(stuck), stuck=listed)
 
 
 def _months(start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
@@ -219,117 +241,87 @@ def _months(start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
     return buckets
 
 
-class _Closings:
-    """Closed deals sorted by close time, to slice any period by bisection."""
-
-    def __init__(self, ctx: _Context):
-        closed = sorted(
-            (t.closed_at, i) for i, t in ctx.timelines.items() if t.closed_at is not None
-        )
-        self.days = [day for day, _ in closed]
-        self.deals = [(i, ctx.timelines[i]) for _, i in closed]
-        self.entered = sorted(t.entered for t in ctx.timelines.values())
-
-    def open_at(self, day: float) -> int:
-        return bisect.bisect_right(self.entered, day) - bisect.bisect_right(self.days, day)
-
-    def between(
-        self, low: float, high: float, *, low_inclusive: bool
-    ) -> list[tuple[int, Timeline]]:
-        first = (bisect.bisect_left if low_inclusive else bisect.bisect_right)(self.days, low)
-        return self.deals[first : bisect.bisect_right(self.days, high)]
-
-
-def _velocity_point(
-    ctx: _Context, closings: _Closings, start: datetime, end: datetime, *, low_inclusive: bool
-) -> VelocityPoint:
-    closed = closings.between(queries.to_jd(start), queries.to_jd(end), low_inclusive=low_inclusive)
-    won = [(i, t) for i, t in closed if t.stage == "won"]
-    open_deals = closings.open_at(queries.to_jd(end))
-    rate = share(len(won), len(closed))
-    average = mean([ctx.amount(i) for i, _ in won])
-    cycle = mean([(t.closed_at or t.entered) - t.entered for _, t in won])
+def _velocity_point(ctx: _Context, start: datetime, end: datetime, *, whole: bool) -> VelocityPoint:
+    h, low, high = ctx.h, queries.to_jd(start), queries.to_jd(end)
+    after = h.closed >= low if whole else h.closed > low
+    closed = after & (h.closed <= high)
+    won = closed & (h.stage == h.won_code)
+    entered_by = np.searchsorted(ctx.entered_sorted, high, side="right")
+    open_deals = int(entered_by - np.searchsorted(ctx.closed_sorted, high, side="right"))
+    n_won, n_closed = int(won.sum()), int(closed.sum())
+    rate, average = share(n_won, n_closed), mean(ctx.amount[won])
+    cycle = mean(h.closed[won] - h.entered[won])
     per_day = None
     if rate is not None and average is not None and cycle:
         per_day = open_deals * rate * average / cycle
     return VelocityPoint(
-        start=start, end=end, open_deals=open_deals, won=len(won), lost=len(closed) - len(won),
+        start=start, end=end, open_deals=open_deals, won=n_won, lost=n_closed - n_won,
         win_rate=rate, average_value=average, cycle_days=cycle, per_day=per_day,
     )  # fmt: skip
 
 
 def velocity(ctx: _Context) -> Velocity:
-    closings = _Closings(ctx)
+    h = ctx.h
+    first = queries.from_jd(float(ctx.entered_sorted[0])) if len(h.ids) else ctx.until
+    whole = _velocity_point(ctx, ctx.since or first, ctx.until, whole=True)
     start = ctx.since or ctx.until - timedelta(days=DEFAULT_TREND_DAYS)
-    first = queries.from_jd(closings.entered[0]) if closings.entered else ctx.until
-    whole = _velocity_point(ctx, closings, ctx.since or first, ctx.until, low_inclusive=True)
-    points = [
-        _velocity_point(ctx, closings, low, high, low_inclusive=False)
-        for low, high in _months(start, ctx.until)
-    ]
+    points = [_velocity_point(ctx, a, b, whole=False) for a, b in _months(start, ctx.until)]
     return Velocity(**whole.model_dump(), over_time=points)
 
 
-def _rate_rows(counts: dict[str, list[int]]) -> list[WinRateRow]:
+def _rate_rows(keys: Any, lost: Any) -> list[WinRateRow]:
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for key, is_lost in zip(keys.tolist(), lost.tolist(), strict=True):
+        counts[key][is_lost] += 1
     return [
-        WinRateRow(key=key, won=won, lost=lost, rate=share(won, won + lost))
-        for key, (won, lost) in sorted(counts.items())
+        WinRateRow(key=key, won=won, lost=lost_n, rate=share(won, won + lost_n))
+        for key, (won, lost_n) in sorted(counts.items())
     ]
 
 
 def size_edges(ctx: _Context) -> list[float]:
     if ctx.filters.size_bands is not None:
         return list(ctx.filters.size_bands)
-    values = [float(ctx.deals[i][3]) for i, _ in ctx.cohort() if ctx.deals[i][3] is not None]
+    values = ctx.amount_raw[ctx.cohort]
+    values = values[~np.isnan(values)]
     quartiles = [percentile(values, p) for p in (25, 50, 75)]
     return sorted({q for q in quartiles if q is not None})
 
 
+def _row(key: str, won: Bools, lost: Bools, **bounds: float | None) -> WinRateRow:
+    n_won, n_lost = int(won.sum()), int(lost.sum())
+    return WinRateRow(key=key, won=n_won, lost=n_lost, rate=share(n_won, n_won + n_lost), **bounds)
+
+
 def win_rate(ctx: _Context) -> WinRate:
+    h = ctx.h
+    closed = ctx.cohort & h.terminal
+    won, lost = closed & (h.stage == h.won_code), closed & (h.stage == h.lost_code)
     edges = size_edges(ctx)
-    reach_won: Counter[int] = Counter()
-    reach_lost: Counter[int] = Counter()
-    groups: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    bands: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for deal_id, t in ctx.cohort():
-        if t.stage not in TERMINAL:
-            continue
-        lost = int(t.stage == "lost")
-        (reach_lost if lost else reach_won)[t.reach] += 1
-        _, _, email, amount, industry, region = ctx.deals[deal_id]
-        groups["industry"][industry or NONE_KEY][lost] += 1
-        groups["region"][region or NONE_KEY][lost] += 1
-        groups["rep"][email or NONE_KEY][lost] += 1
-        if amount is not None:
-            bands[bisect.bisect_right(edges, float(amount))][lost] += 1
-    won_all, lost_all = sum(reach_won.values()), sum(reach_lost.values())
-    by_stage = []
-    for i, stage in enumerate(ctx.stages):
-        won = sum(n for r, n in reach_won.items() if r >= i)
-        lost = sum(n for r, n in reach_lost.items() if r >= i)
-        by_stage.append(WinRateRow(key=stage, won=won, lost=lost, rate=share(won, won + lost)))
+    has_amount = ~np.isnan(ctx.amount_raw)
+    band = np.searchsorted(np.asarray(edges, dtype=np.float64), ctx.amount_raw, side="right")
     bounds = [None, *edges, None]
-    by_size = [
-        WinRateRow(
-            key=f"band {b + 1}",
-            won=bands[b][0],
-            lost=bands[b][1],
-            rate=share(bands[b][0], sum(bands[b])),
-            low=bounds[b],
-            high=bounds[b + 1],
-        )  # fmt: skip
-        for b in range(len(edges) + 1)
-    ]
+    lost_flag = lost[closed].astype(np.int64)
     return WinRate(
-        overall=WinRateRow(
-            key="all", won=won_all, lost=lost_all, rate=share(won_all, won_all + lost_all)
-        ),
-        by_stage_reached=by_stage,
-        by_size=by_size,
+        overall=_row("all", won, lost),
+        by_stage_reached=[
+            _row(stage, won & (h.reach >= i), lost & (h.reach >= i))
+            for i, stage in enumerate(ctx.stages)
+        ],
+        by_size=[
+            _row(
+                f"band {b + 1}",
+                won & has_amount & (band == b),
+                lost & has_amount & (band == b),
+                low=bounds[b],
+                high=bounds[b + 1],
+            )  # fmt: skip
+            for b in range(len(edges) + 1)
+        ],
         size_edges=edges,
-        by_industry=_rate_rows(groups["industry"]),
-        by_region=_rate_rows(groups["region"]),
-        by_rep=_rate_rows(groups["rep"]),
+        by_industry=_rate_rows(ctx.industry[closed], lost_flag),
+        by_region=_rate_rows(ctx.region[closed], lost_flag),
+        by_rep=_rate_rows(ctx.owner[closed], lost_flag),
     )
 
 
@@ -338,15 +330,7 @@ def _stage_order(ctx: _Context) -> Callable[[str], tuple[int, str]]:
     return lambda stage: (index.get(stage, len(index)), stage)
 
 
-def _stage_tags(ctx: _Context, column: Any) -> list[StageTags]:
-    notes: Counter[str] = Counter()
-    tags: dict[str, Counter[str]] = defaultdict(Counter)
-    for stage, joined, count in queries.tag_counts(
-        ctx.session, column, ctx.scope, ctx.since, ctx.until
-    ):
-        notes[stage] += count
-        for tag in joined.split():
-            tags[stage][tag] += count
+def _top(ctx: _Context, notes: Counter[str], tags: dict[str, Counter[str]]) -> list[StageTags]:
     rows = []
     for stage in sorted(notes, key=_stage_order(ctx)):
         top = sorted(tags[stage].items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_TAGS]
@@ -357,16 +341,35 @@ def _stage_tags(ctx: _Context, column: Any) -> list[StageTags]:
     return rows
 
 
+def stage_tags(ctx: _Context) -> tuple[list[StageTags], list[StageTags]]:
+    """Objections and missing exit criteria per note stage."""
+    notes: Counter[str] = Counter()
+    objections: dict[str, Counter[str]] = defaultdict(Counter)
+    missing: dict[str, Counter[str]] = defaultdict(Counter)
+    for stage, raised, lacking, count in queries.tag_counts(
+        ctx.session, ctx.scope, ctx.since, ctx.until
+    ):
+        notes[stage] += count
+        for tag in raised.split():
+            objections[stage][tag] += count
+        for tag in lacking.split():
+            missing[stage][tag] += count
+    return _top(ctx, notes, objections), _top(ctx, notes, missing)
+
+
 def loss_reason_counts(ctx: _Context) -> LossReasons:
-    labels = {r.code: r.label for r in loss_reasons(ctx.session, ctx.workspace_id)}
+    h = ctx.h
+    labels = {r.code: r.label for r in ctx.reasons}
+    codes = [r.code for r in ctx.reasons]
+    picked = np.flatnonzero((h.stage == h.lost_code) & ctx.in_period(h.closed))
     deals: Counter[str] = Counter()
     value: dict[str, float] = defaultdict(float)
-    for deal_id, t in ctx.timelines.items():
-        if t.stage == "lost" and ctx.in_period(t.closed_at):
-            reason = t.loss_reason or NONE_KEY
-            deals[reason] += 1
-            value[reason] += ctx.amount(deal_id)
-    total = sum(deals.values())
+    for i in picked:
+        code = int(h.loss_reason[i])
+        reason = codes[code] if 0 <= code < len(codes) else NONE_KEY
+        deals[reason] += 1
+        value[reason] += float(ctx.amount[i])
+    total = len(picked)
     rows = [
         LossReasonRow(reason=r, label=labels.get(r, r), deals=n, value=value[r], share=n / total)
         for r, n in sorted(deals.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -406,7 +409,8 @@ def follow_up(ctx: _Context) -> FollowUp:
         columns.append(
             queries.count_when(or_(*fired)) if fired else queries.count_when(Deal.id < 0)
         )
-    counts = ctx.session.execute(select(*columns).where(Deal.id.in_(ctx.scope))).one()
+    scoped = select(*columns).where(ctx.scope.of(Deal.id, Deal.workspace_id))
+    counts = ctx.session.execute(scoped).one()
     return FollowUp(
         as_of=ctx.until,
         open_deals=counts[0],
@@ -426,50 +430,48 @@ def follow_up(ctx: _Context) -> FollowUp:
     )
 
 
-def _supported(ctx: _Context) -> set[int]:
-    """Deals open at the end whose notes show the previous stage's exit criteria."""
-    needs = {
-        stage.id: list(ctx.process.stages[i - 1].exit_criteria) if i else []
-        for i, stage in enumerate(ctx.process.stages)
-    }
-    open_ids = {i for i, _ in ctx.open_at_end()}
-    changed_later = select(StageChange.deal_id).where(StageChange.changed_at > ctx.until)
-    candidates = ctx.scope.where(or_(Deal.stage.notin_(TERMINAL), Deal.id.in_(changed_later)))
-    state: dict[int, dict[str, bool]] = defaultdict(dict)
-    for deal_id, met, contradicted in queries.criteria_rows(ctx.session, candidates, ctx.until):
-        if deal_id in open_ids:
-            known = state[deal_id]
-            known.update(dict.fromkeys(met.split(), True))
-            known.update(dict.fromkeys(contradicted.split(), False))
-    return {
-        i
-        for i in open_ids
-        if all(state[i].get(c, False) for c in needs.get(ctx.timelines[i].stage, []))
-    }
+def _supported(ctx: _Context) -> Bools:
+    """Per deal: open at the end, and its notes show the previous stage's exit criteria."""
+    h = ctx.h
+    needs = [
+        list(ctx.process.stages[i - 1].exit_criteria) if i else [] for i in range(len(ctx.stages))
+    ]
+    position = {int(deal_id): i for i, deal_id in enumerate(h.ids[h.open])}
+    state: dict[int, dict[str, bool]] = {}
+    for deal_id, met, contradicted in queries.criteria_rows(ctx.session, ctx.scope, ctx.until):
+        known = state.get(deal_id)
+        if known is None:
+            if deal_id not in position:
+                continue
+            known = state[deal_id] = {}
+        for criterion in met.split():
+            known[criterion] = True
+        for criterion in contradicted.split():
+            known[criterion] = False
+    supported = np.zeros(len(h.ids), dtype=bool)
+    open_index = np.flatnonzero(h.open)
+    for deal_id, i in position.items():
+        known = state.get(deal_id, {})
+        stage = int(h.stage[open_index[i]])
+        supported[open_index[i]] = all(known.get(c, False) for c in needs[stage])
+    return supported
 
 
 def forecast(ctx: _Context) -> Forecast:
-    probability = {s.id: s.probability for s in ctx.process.stages}
+    h, n = ctx.h, len(ctx.stages)
     supported = _supported(ctx)
-    sums: dict[str, list[float]] = {s: [0, 0.0, 0.0] for s in ctx.stages}
-    for deal_id, t in ctx.open_at_end():
-        if t.stage in sums:
-            row = sums[t.stage]
-            row[0] += 1
-            row[1] += ctx.amount(deal_id)
-            row[2] += ctx.amount(deal_id) if deal_id in supported else 0.0
-    stages = [
-        ForecastStage(
-            stage=s,
-            probability=probability[s],
-            deals=int(n),
-            value=v,
-            weighted=v * probability[s] / 100,
-            supported_value=sv,
-            supported_weighted=sv * probability[s] / 100,
-        )  # fmt: skip
-        for s, (n, v, sv) in sums.items()
-    ]
+    open_stage = np.where(h.open, h.stage, n)
+    count = np.bincount(open_stage, minlength=n + 1)
+    value = np.bincount(open_stage, weights=ctx.amount, minlength=n + 1)
+    backed = np.bincount(open_stage, weights=np.where(supported, ctx.amount, 0.0), minlength=n + 1)
+    stages = []
+    for code, stage in enumerate(ctx.process.stages):
+        p = stage.probability
+        stages.append(ForecastStage(
+            stage=stage.id, probability=p, deals=int(count[code]), value=float(value[code]),
+            weighted=float(value[code]) * p / 100, supported_value=float(backed[code]),
+            supported_weighted=float(backed[code]) * p / 100,
+        ))  # fmt: skip
     return Forecast(
         as_of=ctx.until,
         stages=stages,
@@ -483,10 +485,13 @@ def forecast(ctx: _Context) -> Forecast:
 def coaching(ctx: _Context) -> Coaching:
     months: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     epoch = date(1970, 1, 1)
+    month_of: dict[int, str] = {}
     for email, day, notes, advance in queries.coaching_days(
         ctx.session, ctx.scope, ctx.since, ctx.until
     ):
-        month = (epoch + timedelta(days=int(day))).strftime("%Y-%m")
+        if int(day) not in month_of:
+            month_of[int(day)] = (epoch + timedelta(days=int(day))).strftime("%Y-%m")
+        month = month_of[int(day)]
         row = months[(email or NONE_KEY, month)]
         row[0] += notes
         row[1] += int(advance or 0)

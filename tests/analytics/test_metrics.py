@@ -157,7 +157,7 @@ def _check(result: Any, deals: list[TruthDeal]) -> None:
     assert result.time_in_stage.stuck_total == len(stuck)
     assert {s.deal_id for s in result.time_in_stage.stuck} <= stuck
     excess = [s.days_in_stage - s.typical_days for s in result.time_in_stage.stuck]
-    assert excess == sorted(excess, reverse=True)
+    assert all(a >= b - 0.002 for a, b in zip(excess, excess[1:], strict=False))  # rounded
 
     # velocity, whole period and per month
     whole = exp.velocity(SINCE, UNTIL, True)
