@@ -3,7 +3,6 @@ an independent computation written here from the generator's ground truth."""
 
 from __future__ import annotations
 
-import math
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -96,7 +95,9 @@ class Expected:
     def velocity(self, low: datetime, high: datetime, low_inclusive: bool) -> dict[str, Any]:
         def closed_in(ch: list[Any]) -> bool:
             at = ch[-1][1]
-            return ch[-1][0] in TERMINAL and (low <= at if low_inclusive else low < at) and at <= high
+            return (
+                ch[-1][0] in TERMINAL and (low <= at if low_inclusive else low < at) and at <= high
+            )
 
         def open_at(d: TruthDeal) -> bool:
             ch = [c for c in d.changes if c[1] <= high]
@@ -109,8 +110,10 @@ class Expected:
         average = statistics.fmean([d.amount or 0.0 for d, _ in won]) if won else None
         cycle = statistics.fmean([days(ch[0][1], ch[-1][1]) for _, ch in won]) if won else None
         per_day = open_deals * rate * average / cycle if won and cycle else None
-        return {"open_deals": open_deals, "won": len(won), "lost": len(closed) - len(won),
-                "win_rate": rate, "average_value": average, "cycle_days": cycle, "per_day": per_day}  # fmt: skip
+        return {
+            "open_deals": open_deals, "won": len(won), "lost": len(closed) - len(won),
+            "win_rate": rate, "average_value": average, "cycle_days": cycle, "per_day": per_day,
+        }  # fmt: skip
 
 
 def months() -> list[tuple[datetime, datetime]]:
@@ -135,7 +138,10 @@ def _check(result: Any, deals: list[TruthDeal]) -> None:
     approx = lambda v: pytest.approx(v, rel=1e-9, abs=1e-6)  # noqa: E731
 
     # stage conversion and the biggest drop-off
-    steps = [(s.from_stage, s.to_stage, s.reached_from, s.reached_to) for s in result.stage_conversion.steps]
+    steps = [
+        (s.from_stage, s.to_stage, s.reached_from, s.reached_to)
+        for s in result.stage_conversion.steps
+    ]
     assert steps == exp.conversion()
     worst = min((r for r in exp.conversion() if r[2]), key=lambda r: r[3] / r[2])
     drop = result.stage_conversion.biggest_drop_off
@@ -148,7 +154,9 @@ def _check(result: Any, deals: list[TruthDeal]) -> None:
         assert row.stays == len(stays)
         assert row.median_days == (approx(statistics.median(stays)) if stays else None)
         assert row.p90_days == (approx(nearest_rank(stays, 90)) if stays else None)
-        assert row.typical_days == (None if typical[row.stage] is None else approx(typical[row.stage]))
+        assert row.typical_days == (
+            None if typical[row.stage] is None else approx(typical[row.stage])
+        )
     stuck = {
         d.id
         for d, ch in exp.open_at_until()
@@ -170,19 +178,27 @@ def _check(result: Any, deals: list[TruthDeal]) -> None:
 
     # win rates
     closed = [(d, ch) for d, ch in exp.cohort if ch[-1][0] in TERMINAL]
+
     def rates(key: Callable[[TruthDeal], str]) -> list[tuple[str, int, int]]:
         won, lost = Counter(), Counter()
         for d, ch in closed:
             (won if ch[-1][0] == "won" else lost)[key(d)] += 1
         return [(k, won[k], lost[k]) for k in sorted(set(won) | set(lost))]
+
     wr = result.win_rate
     assert (wr.overall.won, wr.overall.lost) == (
-        sum(1 for _, ch in closed if ch[-1][0] == "won"), sum(1 for _, ch in closed if ch[-1][0] == "lost"))
+        sum(1 for _, ch in closed if ch[-1][0] == "won"),
+        sum(1 for _, ch in closed if ch[-1][0] == "lost"),
+    )
     for row in wr.by_stage_reached:
         hits = [ch for _, ch in closed if exp.reached(ch, row.key)]
         assert (row.won, row.lost) == (
-            sum(1 for ch in hits if ch[-1][0] == "won"), sum(1 for ch in hits if ch[-1][0] == "lost"))
-    assert [(r.key, r.won, r.lost) for r in wr.by_industry] == rates(lambda d: d.industry or "(none)")
+            sum(1 for ch in hits if ch[-1][0] == "won"),
+            sum(1 for ch in hits if ch[-1][0] == "lost"),
+        )
+    assert [(r.key, r.won, r.lost) for r in wr.by_industry] == rates(
+        lambda d: d.industry or "(none)"
+    )
     assert [(r.key, r.won, r.lost) for r in wr.by_region] == rates(lambda d: d.region)
     assert [(r.key, r.won, r.lost) for r in wr.by_rep] == rates(lambda d: d.owner)
     amounts = [d.amount for d, _ in exp.cohort if d.amount is not None]
@@ -191,7 +207,8 @@ def _check(result: Any, deals: list[TruthDeal]) -> None:
     band = lambda a: f"band {1 + sum(1 for e in quartiles if e <= a)}"  # noqa: E731
     by_band = rates(lambda d: band(d.amount) if d.amount is not None else "none")
     assert [(r.key, r.won, r.lost) for r in wr.by_size if r.won + r.lost] == [
-        b for b in by_band if b[0] != "none"]
+        b for b in by_band if b[0] != "none"
+    ]
 
     # objections and missing criteria per stage
     notes = [(d, n) for d in deals for n in d.notes if in_period(n.at)]
@@ -224,14 +241,19 @@ def _check(result: Any, deals: list[TruthDeal]) -> None:
             by_action[action.action].add(d.id)
     fu = result.follow_up
     assert fu.open_deals == len(open_now)
-    assert {r.rule_id: r.deals for r in fu.rules} == {r.id: len(fired[r.id]) for r in PROCESS.follow_up_rules}
+    assert {r.rule_id: r.deals for r in fu.rules} == {
+        r.id: len(fired[r.id]) for r in PROCESS.follow_up_rules
+    }
     assert fu.proposals_without_follow_up == len(by_action["follow_up_task"])
     assert fu.re_engagement_due == len(by_action["re_engagement"])
     assert fu.archive_due == len(by_action["archive_suggestion"])
 
     # forecast: probability-weighted open pipeline beside the supported part
     prob = {s.id: s.probability for s in PROCESS.stages}
-    previous = {s.id: (PROCESS.stages[i - 1].exit_criteria if i else []) for i, s in enumerate(PROCESS.stages)}
+    previous = {
+        s.id: (PROCESS.stages[i - 1].exit_criteria if i else [])
+        for i, s in enumerate(PROCESS.stages)
+    }
     total = weighted = supported = 0.0
     for d, ch in exp.open_at_until():
         state: dict[str, bool] = {}
@@ -244,7 +266,11 @@ def _check(result: Any, deals: list[TruthDeal]) -> None:
         if all(state.get(c) for c in previous[ch[-1][0]]):
             supported += value
     fc = result.forecast
-    assert (fc.total_value, fc.weighted_value, fc.supported_value) == (approx(total), approx(weighted), approx(supported))
+    assert (fc.total_value, fc.weighted_value, fc.supported_value) == (
+        approx(total),
+        approx(weighted),
+        approx(supported),
+    )
     assert sum(s.deals for s in fc.stages) == len(exp.open_at_until())
 
     # coaching: share of notes meeting their stage's criteria per rep and month; overrides
@@ -254,14 +280,18 @@ def _check(result: Any, deals: list[TruthDeal]) -> None:
         row[0] += 1
         row[1] += n.verdict == "advance"
     assert [(t.rep, t.month, t.notes, t.meeting_criteria) for t in result.coaching.trends] == [
-        (k[0], k[1], v[0], v[1]) for k, v in sorted(trend.items())]
+        (k[0], k[1], v[0], v[1]) for k, v in sorted(trend.items())
+    ]
     reviewed = [n for _, n in notes if n.reviewed]
     overrides = Counter(c for n in reviewed for c in n.overrides)
     assert {(o.criterion, o.overrides, o.reviews) for o in result.coaching.override_rates} == {
-        (c, k, len(reviewed)) for c, k in overrides.items()}
+        (c, k, len(reviewed)) for c, k in overrides.items()
+    }
 
 
-def test_every_metric_matches_an_independent_computation(any_db: str, truth: list[TruthDeal]) -> None:
+def test_every_metric_matches_an_independent_computation(
+    any_db: str, truth: list[TruthDeal]
+) -> None:
     session = open_session(get_settings())
     workspace = create_workspace(session, "acme")
     manager = create_member(session, workspace, "mgr@pipeline.test", "manager")
@@ -274,5 +304,3 @@ def test_every_metric_matches_an_independent_computation(any_db: str, truth: lis
     assert chosen
     _check(compute_analytics(session, manager.user, narrowed, now=NOW), chosen)
     session.close()
-
-

@@ -118,7 +118,10 @@ def test_digest_arrives_by_email_and_webhook_escaped_and_only_for_opted_in(world
     assert "Send a follow-up" in slack or "follow" in slack.lower()
 
     rows = session.scalars(select(DigestDelivery).order_by(DigestDelivery.id)).all()
-    assert {(r.channel, r.status, r.attempts) for r in rows} == {("email", "sent", 1), ("webhook", "sent", 1)}
+    assert {(r.channel, r.status, r.attempts) for r in rows} == {
+        ("email", "sent", 1),
+        ("webhook", "sent", 1),
+    }
     assert {r.user_id for r in rows} == {rep.user.id}
 
 
@@ -128,13 +131,17 @@ def test_failed_delivery_is_retried_logged_and_never_lost(
     session, settings, rep = world["session"], world["settings"], world["rep"]
     now = utcnow()
     with WebhookReceiver(fail_first=1) as hook, caplog.at_level(logging.WARNING):
-        digests.subscribe(session, settings, rep.user, SubscriptionUpdate(email=False, webhook_url=hook.url))
+        digests.subscribe(
+            session, settings, rep.user, SubscriptionUpdate(email=False, webhook_url=hook.url)
+        )
         digests.schedule_digests(session, "daily", now=now)
         first = digests.deliver_due(session, settings, now=now)
         assert (first.sent, first.retrying) == (0, 1)
         row = session.scalars(select(DigestDelivery)).one()
         assert row.status == "retrying" and "HTTP 500" in (row.last_error or "")
-        assert any("retrying" in r.getMessage() and "HTTP 500" in r.getMessage() for r in caplog.records)
+        assert any(
+            "retrying" in r.getMessage() and "HTTP 500" in r.getMessage() for r in caplog.records
+        )
         assert digests.deliver_due(session, settings, now=now).sent == 0  # not before backoff
         later = digests.deliver_due(session, settings, now=now + timedelta(minutes=2))
         assert later.sent == 1 and hook.attempts == 2 and len(hook.payloads) == 1
@@ -153,13 +160,22 @@ def test_failed_delivery_is_retried_logged_and_never_lost(
     with caplog.at_level(logging.WARNING):
         assert digests.deliver_due(session, settings, now=now).retrying == 1
         assert digests.deliver_due(session, settings, now=now + timedelta(minutes=1)).failed == 1
-    failed = session.scalars(select(DigestDelivery).where(DigestDelivery.user_id == manager.id)).one()
-    assert failed.status == "failed" and failed.attempts == 2 and "SMTP" in (failed.last_error or "")
-    assert [r.levelname for r in caplog.records if "mgr@acme.test" in r.getMessage()] == ["WARNING", "ERROR"]
+    failed = session.scalars(
+        select(DigestDelivery).where(DigestDelivery.user_id == manager.id)
+    ).one()
+    assert (
+        failed.status == "failed" and failed.attempts == 2 and "SMTP" in (failed.last_error or "")
+    )
+    assert [r.levelname for r in caplog.records if "mgr@acme.test" in r.getMessage()] == [
+        "WARNING",
+        "ERROR",
+    ]
     assert world["inbox"].messages == []
 
 
-def test_weekly_digest_for_a_manager_holds_reviews_stalled_deals_and_the_headline(world: dict) -> None:
+def test_weekly_digest_for_a_manager_holds_reviews_stalled_deals_and_the_headline(
+    world: dict,
+) -> None:
     digest = digests.build_digest(world["session"], world["manager"].user)
     assert digest.kind == "weekly"
     assert [s.id for s in digest.sections] == ["reviews", "stalled", "headline"]
@@ -179,7 +195,9 @@ def test_cli_previews_the_digest_as_text_and_json(world: dict) -> None:
     result = runner.invoke(app, ["digest", "--user", "rep@acme.test", "--workspace", "acme"])
     assert result.exit_code == 0, result.output
     assert "dealscout daily digest" in result.output and HOSTILE_DEAL in result.output
-    result = runner.invoke(app, ["digest", "--user", "rep@acme.test", "--workspace", "acme", "--json"])
+    result = runner.invoke(
+        app, ["digest", "--user", "rep@acme.test", "--workspace", "acme", "--json"]
+    )
     assert result.exit_code == 0, result.output
     import json
 
