@@ -9,7 +9,9 @@ out of attempts is marked ``failed`` with the reason (never dropped silently).
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import secrets
 import smtplib
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
@@ -34,7 +36,7 @@ from dealscout.briefs.queue_schemas import QueueFilters
 from dealscout.coach.deals import workspace_process_name
 from dealscout.coach.followups import follow_up_actions
 from dealscout.coach.models import Deal
-from dealscout.coach.process import load_process
+from dealscout.coach.process import SalesProcess, load_process
 from dealscout.coach.reviews import list_reviews
 from dealscout.core.config import Settings
 from dealscout.core.db import utcnow
@@ -106,8 +108,9 @@ def _queue_section(session: Session, user: User, now: datetime) -> DigestSection
     return DigestSection(id="queue", title="Top accounts", items=items, empty="No accounts queued.")
 
 
-def _follow_up_section(session: Session, user: User, today: date) -> DigestSection:
-    process = load_process(workspace_process_name(session, user.workspace_id))
+def _follow_up_section(
+    session: Session, user: User, today: date, process: SalesProcess
+) -> DigestSection:
     deals = session.scalars(
         select(Deal)
         .where(Deal.owner_id == user.id, Deal.stage.notin_(("won", "lost")))
@@ -191,16 +194,23 @@ def _weekly_sections(session: Session, user: User, now: datetime) -> list[Digest
 
 
 def build_digest(
-    session: Session, user: User, kind: Kind | None = None, *, now: datetime | None = None
+    session: Session,
+    user: User,
+    kind: Kind | None = None,
+    *,
+    now: datetime | None = None,
+    process: SalesProcess | None = None,
 ) -> Digest:
     """What ``user`` receives now for ``kind`` (default: daily for reps, weekly for
-    managers and admins), whether or not they opted in."""
+    managers and admins), whether or not they opted in. ``process`` saves re-reading the
+    workspace's process file for every user of a run."""
     now = now or utcnow()
     kind = kind or default_kind(user)
     if kind == "daily":
+        process = process or load_process(workspace_process_name(session, user.workspace_id))
         sections = [
             _queue_section(session, user, now),
-            _follow_up_section(session, user, now.date()),
+            _follow_up_section(session, user, now.date(), process),
             _briefs_section(session, user, now),
         ]
         subject = f"dealscout daily digest for {now.date().isoformat()}"
@@ -333,10 +343,14 @@ def schedule_digests(session: Session, kind: Kind, *, now: datetime | None = Non
         )
     )
     queued = 0
+    processes: dict[int, SalesProcess] = {}
     for sub, user in _subscribers(session, kind):
         if user.id in done:
             continue
-        digest = build_digest(session, user, kind, now=now)
+        if user.workspace_id not in processes:
+            name = workspace_process_name(session, user.workspace_id)
+            processes[user.workspace_id] = load_process(name)
+        digest = build_digest(session, user, kind, now=now, process=processes[user.workspace_id])
         channels = (["email"] if sub.email else []) + (["webhook"] if sub.webhook_url else [])
         for channel in channels:
             session.add(DigestDelivery(
@@ -349,24 +363,51 @@ def schedule_digests(session: Session, kind: Kind, *, now: datetime | None = Non
     return queued
 
 
-def _send_email(settings: Settings, to: str, digest: Digest) -> None:
-    if not settings.smtp_host:
-        raise DeliveryError("no SMTP server configured (DEALSCOUT_SMTP_HOST)")
-    message = EmailMessage()
-    message["Subject"], message["From"], message["To"] = digest.subject, settings.smtp_from, to
-    message.set_content(as_text(digest))
-    message.add_alternative(as_html(digest), subtype="html")
-    try:
-        with smtplib.SMTP(
-            settings.smtp_host, settings.smtp_port, timeout=settings.smtp_timeout_s
-        ) as smtp:
-            if settings.smtp_starttls:
-                smtp.starttls()
-            if settings.smtp_user:
-                smtp.login(settings.smtp_user, settings.smtp_password or "")
-            smtp.send_message(message)
-    except (smtplib.SMTPException, OSError) as exc:
-        raise DeliveryError(f"SMTP: {type(exc).__name__}: {exc}") from None
+class _Mailer:
+    """One SMTP connection for a delivery run, opened on first use and reopened once when
+    the server dropped it."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.smtp: smtplib.SMTP | None = None
+
+    def _connect(self) -> smtplib.SMTP:
+        settings = self.settings
+        assert settings.smtp_host is not None
+        smtp = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=settings.smtp_timeout_s)
+        if settings.smtp_starttls:
+            smtp.starttls()
+        if settings.smtp_user:
+            smtp.login(settings.smtp_user, settings.smtp_password or "")
+        return smtp
+
+    def send(self, to: str, digest: Digest) -> None:
+        if not self.settings.smtp_host:
+            raise DeliveryError("no SMTP server configured (DEALSCOUT_SMTP_HOST)")
+        message = EmailMessage()
+        message["Subject"], message["From"] = digest.subject, self.settings.smtp_from
+        message["To"] = to
+        message.set_content(as_text(digest))
+        message.add_alternative(as_html(digest), subtype="html")
+        for retry_connection in (True, False):
+            try:
+                self.smtp = self.smtp or self._connect()
+                self.smtp.send_message(message)
+                return
+            except smtplib.SMTPServerDisconnected as exc:
+                self.smtp = None
+                if not retry_connection:
+                    raise DeliveryError(f"SMTP: {type(exc).__name__}: {exc}") from None
+            except (smtplib.SMTPException, OSError) as exc:
+                self.close()
+                raise DeliveryError(f"SMTP: {type(exc).__name__}: {exc}") from None
+
+    def close(self) -> None:
+        if self.smtp is not None:
+            # the server may be gone already; nothing is lost by not saying goodbye
+            with contextlib.suppress(smtplib.SMTPException, OSError):
+                self.smtp.quit()
+            self.smtp = None
 
 
 def _send_webhook(settings: Settings, url: str, digest: Digest) -> None:
@@ -398,14 +439,29 @@ class DeliveryReport(BaseModel):
     failed: int = 0
 
 
-def _claim(session: Session, delivery_id: int, now: datetime) -> bool:
-    claimed = session.execute(
+def _claim(session: Session, now: datetime) -> list[int]:
+    """Claim every delivery due at ``now`` in one statement: their next attempt moves to a
+    marker time unique to this run, so a concurrent run claims none of them."""
+    marker = now + CLAIM + timedelta(microseconds=secrets.randbelow(1_000_000))
+    session.execute(
         update(DigestDelivery)
-        .where(DigestDelivery.id == delivery_id, DigestDelivery.next_attempt_at <= now)
-        .values(next_attempt_at=now + CLAIM)
+        .where(
+            DigestDelivery.status.in_(("pending", "retrying")),
+            DigestDelivery.next_attempt_at <= now,
+        )
+        .values(next_attempt_at=marker)
     )
     session.commit()
-    return bool(claimed.rowcount)  # type: ignore[attr-defined]
+    return list(
+        session.scalars(
+            select(DigestDelivery.id)
+            .where(
+                DigestDelivery.status.in_(("pending", "retrying")),
+                DigestDelivery.next_attempt_at == marker,
+            )
+            .order_by(DigestDelivery.id)
+        )
+    )
 
 
 def deliver_due(
@@ -415,26 +471,21 @@ def deliver_due(
     delivery's outcome on its own, so a sent digest is never sent twice."""
     now = now or utcnow()
     report = DeliveryReport()
-    due = session.scalars(
-        select(DigestDelivery.id)
-        .where(
-            DigestDelivery.status.in_(("pending", "retrying")),
-            DigestDelivery.next_attempt_at <= now,
-        )
-        .order_by(DigestDelivery.id)
-    ).all()
-    for delivery_id in due:
-        if not _claim(session, delivery_id, now):
-            continue  # another worker has it
-        delivery = session.get_one(DigestDelivery, delivery_id)
-        _attempt(session, settings, delivery, now, report)
-        session.commit()
+    mailer = _Mailer(settings)
+    try:
+        for delivery_id in _claim(session, now):
+            delivery = session.get_one(DigestDelivery, delivery_id)
+            _attempt(session, settings, mailer, delivery, now, report)
+            session.commit()
+    finally:
+        mailer.close()
     return report
 
 
 def _attempt(
     session: Session,
     settings: Settings,
+    mailer: _Mailer,
     delivery: DigestDelivery,
     now: datetime,
     report: DeliveryReport,
@@ -445,7 +496,7 @@ def _attempt(
     delivery.attempts += 1
     try:
         if delivery.channel == "email":
-            _send_email(settings, user.email, digest)
+            mailer.send(user.email, digest)
         elif sub is None or not sub.webhook_url:
             raise DeliveryError("the user has no webhook URL any more")
         else:
