@@ -38,11 +38,12 @@ def run(quick: bool = False) -> list[dict[str, object]]:
         session.commit()
         seeded = time.perf_counter() - started
         filters = AnalyticsFilters(since=now - timedelta(days=365), until=now)
-        timings = []
+        timings, cpu = [], []
         for _ in range(3):
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             compute_analytics(session, manager, filters, now=now)
             timings.append(time.perf_counter() - started)
+            cpu.append(time.process_time() - started_cpu)
             session.rollback()
         session.close()
     return [
@@ -50,4 +51,6 @@ def run(quick: bool = False) -> list[dict[str, object]]:
          "unit": "s", "target": ""},
         {"benchmark": "analytics", "metric": f"all metrics, {deals:,} deals (median of 3)",
          "value": round(statistics.median(timings), 3), "unit": "s", "target": "<= 2 s"},
+        {"benchmark": "analytics", "metric": "  the same, CPU time of the process",
+         "value": round(statistics.median(cpu), 3), "unit": "s", "target": ""},
     ]  # fmt: skip

@@ -96,12 +96,13 @@ def run(quick: bool = False) -> list[dict[str, object]]:
             ensure_schema(settings)
             _seed(settings, reps)
             session = get_sessionmaker(settings.sqlalchemy_url)()
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             queued = digests.schedule_digests(session, "daily")
             session.commit()
             built = time.perf_counter() - started
             report = digests.deliver_due(session, settings)
             total = time.perf_counter() - started
+            cpu = time.process_time() - started_cpu
             session.close()
     finally:
         controller.stop()
@@ -111,4 +112,6 @@ def run(quick: bool = False) -> list[dict[str, object]]:
          "value": round(built, 2), "unit": "s", "target": ""},
         {"benchmark": "digests", "metric": f"build + email {reps:,} daily digests",
          "value": round(total, 2), "unit": "s", "target": "<= 60 s"},
+        {"benchmark": "digests", "metric": "  the same, CPU time (incl. the SMTP server thread)",
+         "value": round(cpu, 2), "unit": "s", "target": ""},
     ]  # fmt: skip
