@@ -115,7 +115,7 @@ def test_digest_arrives_by_email_and_webhook_escaped_and_only_for_opted_in(world
     slack = "\n".join(b["text"]["text"] for b in payload["blocks"] if b["type"] == "section")
     assert "Renewal &lt;script&gt;alert(1)&lt;/script&gt; &amp; co rep@acme.test" in slack
     assert "<script>" not in slack
-    assert "send a short follow-up that asks one specific question" in slack  # the fired rule's text
+    assert "send a short follow-up that asks one specific question" in slack  # the rule fired
     assert "send a short follow-up that asks one specific question" in parts["text/plain"]
 
     rows = session.scalars(select(DigestDelivery).order_by(DigestDelivery.id)).all()
