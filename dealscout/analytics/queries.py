@@ -162,21 +162,15 @@ def tag_counts(
     return _raw_rows(session, query)
 
 
-def coaching_days(
+def coaching_rows(
     session: Session, scope: Scope, since: datetime | None, until: datetime
-) -> list[Any]:
-    """``(owner email, day number, notes, notes meeting their stage's criteria)``."""
-    day = func.floor(julian_day(CoachReportRecord.created_at) - UNIX_EPOCH_JD)
-    advance = func.sum(case((CoachReportRecord.verdict == "advance", 1), else_=0))
-    query = (
-        select(User.email, day, func.count(), advance)
-        .select_from(CoachReportRecord)
-        .join(Deal, Deal.id == CoachReportRecord.deal_id)
-        .outerjoin(User, User.id == Deal.owner_id)
-        .where(_reports_in(scope, since, until))
-        .group_by(User.email, day)
-    )
-    return _rows(session, query)
+) -> list[tuple[Any, ...]]:
+    """``(deal_id, julian day, 1 when the note meets its stage's criteria)`` per report."""
+    advance = case((CoachReportRecord.verdict == "advance", 1), else_=0)
+    query = select(
+        CoachReportRecord.deal_id, julian_day(CoachReportRecord.created_at), advance
+    ).where(_reports_in(scope, since, until))
+    return _raw_rows(session, query)
 
 
 def override_counts(

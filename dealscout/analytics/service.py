@@ -121,6 +121,8 @@ class _Context:
     def _deal_info(self, rows: list[Any]) -> None:
         """Name, owner, amount and segment aligned with the history's deals."""
         info = {row[0]: row for row in rows}
+        self.all_ids = np.asarray([r[0] for r in rows], dtype=np.int64)  # ordered by id
+        self.all_owner = np.asarray([r[2] or NONE_KEY for r in rows], dtype=object)
         picked = [info[int(i)] for i in self.h.ids]
         self.names = [r[1] for r in picked]
         self.owner = np.asarray([r[2] or NONE_KEY for r in picked], dtype=object)
@@ -482,23 +484,31 @@ def forecast(ctx: _Context) -> Forecast:
     )
 
 
+def _trends(ctx: _Context) -> list[CoachingTrend]:
+    """Notes and notes meeting their stage's criteria per deal owner and calendar month."""
+    table = np.array(
+        queries.coaching_rows(ctx.session, ctx.scope, ctx.since, ctx.until), dtype=np.float64
+    ).reshape(-1, 3)
+    owners = ctx.all_owner[np.searchsorted(ctx.all_ids, table[:, 0].astype(np.int64))]
+    days = np.floor(table[:, 1] - queries.UNIX_EPOCH_JD).astype(np.int64)
+    months = days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    names, owner_code = np.unique(owners, return_inverse=True)
+    keys, group = np.unique(owner_code * 100_000 + months, return_inverse=True)
+    notes = np.bincount(group, minlength=len(keys))
+    advance = np.bincount(group, weights=table[:, 2], minlength=len(keys))
+    trends = []
+    for k, key in enumerate(keys.tolist()):
+        month = key % 100_000
+        trends.append(CoachingTrend(
+            rep=names[key // 100_000], month=f"{1970 + month // 12:04d}-{month % 12 + 1:02d}",
+            notes=int(notes[k]), meeting_criteria=int(advance[k]),
+            share=float(advance[k]) / int(notes[k]),
+        ))  # fmt: skip
+    return sorted(trends, key=lambda t: (t.rep, t.month))
+
+
 def coaching(ctx: _Context) -> Coaching:
-    months: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
-    epoch = date(1970, 1, 1)
-    month_of: dict[int, str] = {}
-    for email, day, notes, advance in queries.coaching_days(
-        ctx.session, ctx.scope, ctx.since, ctx.until
-    ):
-        if int(day) not in month_of:
-            month_of[int(day)] = (epoch + timedelta(days=int(day))).strftime("%Y-%m")
-        month = month_of[int(day)]
-        row = months[(email or NONE_KEY, month)]
-        row[0] += notes
-        row[1] += int(advance or 0)
-    trends = [
-        CoachingTrend(rep=rep, month=month, notes=n, meeting_criteria=a, share=a / n)
-        for (rep, month), (n, a) in sorted(months.items())
-    ]
+    trends = _trends(ctx)
     reviewed, overrides = queries.override_counts(ctx.session, ctx.scope, ctx.since, ctx.until)
     rates = [
         OverrideRate(
