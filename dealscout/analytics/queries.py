@@ -177,19 +177,22 @@ def override_counts(
     session: Session, scope: Scope, since: datetime | None, until: datetime
 ) -> tuple[int, list[Any]]:
     """Reviewed notes in scope, and ``(criterion, overrides)`` among them."""
-    reviewed = (
-        select(Review.id)
+    reviewed = Review.status.in_(("approved", "needs_work"))
+    total = session.scalar(
+        select(func.count())
+        .select_from(Review)
         .join(CoachReportRecord, CoachReportRecord.id == Review.report_id)
-        .where(_reports_in(scope, since, until), Review.status != "pending")
+        .where(reviewed, _reports_in(scope, since, until))
     )
-    total = session.scalar(select(func.count()).select_from(reviewed.subquery())) or 0
     rows = _rows(
         session,
         select(CriterionOverride.criterion, func.count())
-        .where(CriterionOverride.review_id.in_(reviewed))
+        .join(Review, Review.id == CriterionOverride.review_id)
+        .join(CoachReportRecord, CoachReportRecord.id == Review.report_id)
+        .where(reviewed, _reports_in(scope, since, until))
         .group_by(CriterionOverride.criterion),
     )
-    return total, rows
+    return total or 0, rows
 
 
 def criteria_rows(session: Session, scope: Scope, until: datetime) -> list[Any]:

@@ -44,6 +44,7 @@ from dealscout.analytics.metrics import (
     TERMINAL,
     Bools,
     History,
+    Ints,
     mean,
     median,
     percentile,
@@ -122,16 +123,16 @@ class _Context:
         """Name, owner, amount and segment aligned with the history's deals."""
         info = {row[0]: row for row in rows}
         self.all_ids = np.asarray([r[0] for r in rows], dtype=np.int64)  # ordered by id
-        self.all_owner = np.asarray([r[2] or NONE_KEY for r in rows], dtype=object)
+        self.owner_names, self.all_owner = _factorize([r[2] or NONE_KEY for r in rows])
         picked = [info[int(i)] for i in self.h.ids]
         self.names = [r[1] for r in picked]
-        self.owner = np.asarray([r[2] or NONE_KEY for r in picked], dtype=object)
+        self.owner = self.all_owner[np.searchsorted(self.all_ids, self.h.ids)]
         self.amount_raw = np.asarray(
             [np.nan if r[3] is None else r[3] for r in picked], dtype=np.float64
         )
         self.amount = np.nan_to_num(self.amount_raw)
-        self.industry = np.asarray([r[4] or NONE_KEY for r in picked], dtype=object)
-        self.region = np.asarray([r[5] or NONE_KEY for r in picked], dtype=object)
+        self.industry_names, self.industry = _factorize([r[4] or NONE_KEY for r in picked])
+        self.region_names, self.region = _factorize([r[5] or NONE_KEY for r in picked])
 
     def in_period(self, days: Any) -> Bools:
         return (days >= self.lower) & (days <= self.until_jd)  # type: ignore[no-any-return]
@@ -139,6 +140,13 @@ class _Context:
     @property
     def cohort(self) -> Bools:
         return self.in_period(self.h.entered)
+
+
+def _factorize(values: list[str]) -> tuple[list[str], Ints]:
+    """Distinct values (first-seen order) and each value's index among them."""
+    index: dict[str, int] = {}
+    codes = [index.setdefault(v, len(index)) for v in values]
+    return list(index), np.asarray(codes, dtype=np.int64)
 
 
 def _owner_id(session: Session, viewer: User, rep: str | None) -> int | None:
@@ -271,14 +279,16 @@ def velocity(ctx: _Context) -> Velocity:
     return Velocity(**whole.model_dump(), over_time=points)
 
 
-def _rate_rows(keys: Any, lost: Any) -> list[WinRateRow]:
-    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for key, is_lost in zip(keys.tolist(), lost.tolist(), strict=True):
-        counts[key][is_lost] += 1
-    return [
-        WinRateRow(key=key, won=won, lost=lost_n, rate=share(won, won + lost_n))
-        for key, (won, lost_n) in sorted(counts.items())
+def _rate_rows(names: list[str], codes: Ints, won: Bools, lost: Bools) -> list[WinRateRow]:
+    """Won and lost per key (``codes`` index ``names``), keys with a closed deal only."""
+    won_n = np.bincount(codes[won], minlength=len(names))
+    lost_n = np.bincount(codes[lost], minlength=len(names))
+    rows = [
+        WinRateRow(key=key, won=int(w), lost=int(x), rate=share(int(w), int(w + x)))
+        for key, w, x in zip(names, won_n, lost_n, strict=True)
+        if w + x
     ]
+    return sorted(rows, key=lambda r: r.key)
 
 
 def size_edges(ctx: _Context) -> list[float]:
@@ -303,7 +313,6 @@ def win_rate(ctx: _Context) -> WinRate:
     has_amount = ~np.isnan(ctx.amount_raw)
     band = np.searchsorted(np.asarray(edges, dtype=np.float64), ctx.amount_raw, side="right")
     bounds = [None, *edges, None]
-    lost_flag = lost[closed].astype(np.int64)
     return WinRate(
         overall=_row("all", won, lost),
         by_stage_reached=[
@@ -321,9 +330,9 @@ def win_rate(ctx: _Context) -> WinRate:
             for b in range(len(edges) + 1)
         ],
         size_edges=edges,
-        by_industry=_rate_rows(ctx.industry[closed], lost_flag),
-        by_region=_rate_rows(ctx.region[closed], lost_flag),
-        by_rep=_rate_rows(ctx.owner[closed], lost_flag),
+        by_industry=_rate_rows(ctx.industry_names, ctx.industry, won, lost),
+        by_region=_rate_rows(ctx.region_names, ctx.region, won, lost),
+        by_rep=_rate_rows(ctx.owner_names, ctx.owner, won, lost),
     )
 
 
@@ -361,21 +370,27 @@ def stage_tags(ctx: _Context) -> tuple[list[StageTags], list[StageTags]]:
 
 def loss_reason_counts(ctx: _Context) -> LossReasons:
     h = ctx.h
-    labels = {r.code: r.label for r in ctx.reasons}
     codes = [r.code for r in ctx.reasons]
-    picked = np.flatnonzero((h.stage == h.lost_code) & ctx.in_period(h.closed))
-    deals: Counter[str] = Counter()
-    value: dict[str, float] = defaultdict(float)
-    for i in picked:
-        code = int(h.loss_reason[i])
-        reason = codes[code] if 0 <= code < len(codes) else NONE_KEY
-        deals[reason] += 1
-        value[reason] += float(ctx.amount[i])
-    total = len(picked)
+    labels = {r.code: r.label for r in ctx.reasons}
+    picked = (h.stage == h.lost_code) & ctx.in_period(h.closed)
+    reason = np.where(
+        (h.loss_reason >= 0) & (h.loss_reason < len(codes)), h.loss_reason, len(codes)
+    )
+    deals = np.bincount(reason[picked], minlength=len(codes) + 1)
+    value = np.bincount(reason[picked], weights=ctx.amount[picked], minlength=len(codes) + 1)
+    names = [*codes, NONE_KEY]
+    total = int(picked.sum())
     rows = [
-        LossReasonRow(reason=r, label=labels.get(r, r), deals=n, value=value[r], share=n / total)
-        for r, n in sorted(deals.items(), key=lambda kv: (-kv[1], kv[0]))
+        LossReasonRow(
+            reason=names[i],
+            label=labels.get(names[i], names[i]),
+            deals=int(deals[i]),
+            value=float(value[i]),
+            share=int(deals[i]) / total,
+        )  # fmt: skip
+        for i in np.flatnonzero(deals)
     ]
+    rows.sort(key=lambda r: (-r.deals, r.reason))
     return LossReasons(lost=total, reasons=rows)
 
 
@@ -489,10 +504,10 @@ def _trends(ctx: _Context) -> list[CoachingTrend]:
     table = np.array(
         queries.coaching_rows(ctx.session, ctx.scope, ctx.since, ctx.until), dtype=np.float64
     ).reshape(-1, 3)
-    owners = ctx.all_owner[np.searchsorted(ctx.all_ids, table[:, 0].astype(np.int64))]
+    owner_code = ctx.all_owner[np.searchsorted(ctx.all_ids, table[:, 0].astype(np.int64))]
     days = np.floor(table[:, 1] - queries.UNIX_EPOCH_JD).astype(np.int64)
     months = days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
-    names, owner_code = np.unique(owners, return_inverse=True)
+    names = ctx.owner_names
     keys, group = np.unique(owner_code * 100_000 + months, return_inverse=True)
     notes = np.bincount(group, minlength=len(keys))
     advance = np.bincount(group, weights=table[:, 2], minlength=len(keys))
