@@ -21,9 +21,9 @@ from sqlalchemy import insert, select
 
 from dealscout.accounts.bootstrap import ensure_schema
 from dealscout.accounts.models import Account, User, Workspace
-from dealscout.coach.models import Deal, StageChange
 from dealscout.core.config import Settings
 from dealscout.core.db import get_sessionmaker, utcnow
+from dealscout.deals.models import Deal, StageChange
 from dealscout.flows import digests
 from dealscout.flows.models import DigestSubscription
 

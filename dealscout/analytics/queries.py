@@ -15,7 +15,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 
 from dealscout.accounts.models import Account, User
-from dealscout.coach.models import (
+from dealscout.deals.models import (
     CoachReportRecord,
     CriterionOverride,
     Deal,

@@ -75,13 +75,13 @@ from dealscout.analytics.schemas import (
     WinRate,
     WinRateRow,
 )
-from dealscout.coach.deals import workspace_process_name
 from dealscout.coach.followups import add_days
-from dealscout.coach.models import Deal
 from dealscout.coach.process import FollowUpRule, SalesProcess, load_process
 from dealscout.core.db import utcnow
 from dealscout.core.errors import BadInput, Forbidden
 from dealscout.deals.history import loss_reasons
+from dealscout.deals.models import Deal
+from dealscout.deals.service import workspace_process_name
 
 TOP_TAGS = 5
 DEFAULT_TREND_DAYS = 365

@@ -12,7 +12,7 @@ from dealscout.analytics.schemas import Analytics, AnalyticsFilters
 from dealscout.analytics.service import compute_analytics, headline
 from dealscout.cli.app import app
 from dealscout.cli.context import open_store
-from dealscout.cli.output import emit_json, fail
+from dealscout.cli.output import WorkspaceOpt, emit_json, fail
 
 
 def _moment(value: str | None, option: str) -> datetime | None:
@@ -56,7 +56,7 @@ def analytics(
         None, "--size-bands", help="Band edges, e.g. 25000,100000 (default: quartiles)."
     ),
     csv_dir: Path | None = typer.Option(None, "--csv-dir", help="Write every table as CSV here."),
-    workspace: str = typer.Option("default", "--workspace"),
+    workspace: str | None = WorkspaceOpt,
     json_out: bool = typer.Option(False, "--json"),
 ) -> None:
     """Print the pipeline analytics (conversion, time in stage, velocity, win rates, ...)."""

@@ -7,7 +7,7 @@ import typer
 from dealscout.accounts import service
 from dealscout.cli.app import app
 from dealscout.cli.context import open_store
-from dealscout.cli.output import emit_json, fail
+from dealscout.cli.output import WorkspaceOpt, emit_json, fail
 from dealscout.flows.digests import as_text, build_digest
 
 
@@ -17,7 +17,7 @@ def digest(
     kind: str | None = typer.Option(
         None, "--kind", help="daily or weekly (default: daily for reps, weekly for managers)."
     ),
-    workspace: str = typer.Option("default", "--workspace"),
+    workspace: str | None = WorkspaceOpt,
     json_out: bool = typer.Option(False, "--json"),
 ) -> None:
     """Print the digest USER would receive now (plain text; --json for its parts)."""

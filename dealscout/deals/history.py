@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 
 from dealscout.accounts.models import User
 from dealscout.accounts.service import require_role
-from dealscout.coach.models import Deal, LossReason, StageChange
 from dealscout.core.db import utcnow
 from dealscout.core.errors import BadInput
+from dealscout.deals.models import Deal, LossReason, StageChange
 
 DEFAULT_LOSS_REASONS = (
     ("price", "Price too high"),

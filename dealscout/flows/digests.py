@@ -31,18 +31,18 @@ from dealscout.accounts.service import sees_whole_workspace
 from dealscout.analytics.schemas import AnalyticsFilters
 from dealscout.analytics.service import compute_analytics, headline
 from dealscout.briefs.models import BriefCache
-from dealscout.briefs.queue import build_queue
-from dealscout.briefs.queue_schemas import QueueFilters
-from dealscout.coach.deals import workspace_process_name
 from dealscout.coach.followups import follow_up_actions
-from dealscout.coach.models import Deal
 from dealscout.coach.process import SalesProcess, load_process
-from dealscout.coach.reviews import list_reviews
 from dealscout.core.config import Settings
 from dealscout.core.db import utcnow
 from dealscout.core.errors import BadInput, DealscoutError
+from dealscout.deals.models import Deal
+from dealscout.deals.reviews import list_reviews
+from dealscout.deals.service import workspace_process_name
 from dealscout.flows.models import DigestDelivery, DigestSubscription
 from dealscout.ingestion.urlsafety import AddressPolicy, GuardedBackend, checked_url_host
+from dealscout.queue.schemas import QueueFilters
+from dealscout.queue.service import build_queue
 
 log = logging.getLogger(__name__)
 

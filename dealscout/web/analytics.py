@@ -1,26 +1,51 @@
 """The analytics page: server-rendered SVG charts and the tables, no JavaScript.
 
-Self-contained for now (its own template; the API's bearer token authenticates it) so the
-web layout can adopt it. Chart geometry is computed here; the template draws it, escaping
-every label.
+Self-contained for now (its own template; an API bearer token authenticates it, checked
+here because web does not import api) so the web layout and its sign-in can adopt it.
+Chart geometry is computed here; the template draws it, escaping every label.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy.orm import Session
 
+from dealscout.accounts.auth import Unauthorized, authenticate
+from dealscout.accounts.models import User
 from dealscout.analytics.export import tables
 from dealscout.analytics.schemas import Analytics, AnalyticsFilters, StageTime, WinRateRow
 from dealscout.analytics.service import compute_analytics, headline
-from dealscout.api.deps import CurrentUser, SessionDep
+from dealscout.core.config import Settings
+from dealscout.core.db import get_sessionmaker
 
 router = APIRouter(tags=["web"])
+
+
+def _session(request: Request) -> Iterator[Session]:
+    settings: Settings = request.app.state.settings
+    session = get_sessionmaker(settings.sqlalchemy_url)()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def _viewer(request: Request, session: Annotated[Session, Depends(_session)]) -> User:
+    scheme, _, raw = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not raw.strip():
+        raise Unauthorized("missing bearer token")
+    return authenticate(session, raw.strip())
 _TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
     autoescape=select_autoescape(["html"]),
@@ -131,7 +156,9 @@ def charts(result: Analytics) -> list[BarChart | LineChart]:
 
 @router.get("/analytics", response_class=HTMLResponse)
 def analytics_page(
-    session: SessionDep, user: CurrentUser, query: Annotated[AnalyticsFilters, Query()]
+    session: Annotated[Session, Depends(_session)],
+    user: Annotated[User, Depends(_viewer)],
+    query: Annotated[AnalyticsFilters, Query()],
 ) -> HTMLResponse:
     result = compute_analytics(session, user, query)
     page = _TEMPLATES.get_template("analytics.html").render(

@@ -17,10 +17,10 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from dealscout.cli.main import app
-from dealscout.coach import deals
-from dealscout.coach.deal_schemas import DealCreate
 from dealscout.core.config import get_settings
 from dealscout.core.db import utcnow
+from dealscout.deals import service as deals
+from dealscout.deals.schemas import DealCreate
 from dealscout.flows import digests
 from dealscout.flows.digests import SubscriptionUpdate
 from dealscout.flows.models import DigestDelivery

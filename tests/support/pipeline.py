@@ -14,7 +14,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from dealscout.accounts.models import Account, User, Workspace
-from dealscout.coach.models import (
+from dealscout.deals.models import (
     CoachReportRecord,
     CriterionOverride,
     Deal,

@@ -4,8 +4,11 @@ from fastapi import APIRouter, Query, UploadFile, status
 
 from dealscout.api.deps import CurrentUser, ManagerUser, SessionDep, SettingsDep
 from dealscout.api.uploads import read_csv_upload
-from dealscout.coach import audit_service, deal_import, deals, reviews
-from dealscout.coach.deal_schemas import (
+from dealscout.core.llm import LLMGateway
+from dealscout.deals import audit, history, imports, reviews
+from dealscout.deals import service as deals
+from dealscout.deals.history import LossReasonItem, StageChangeRead
+from dealscout.deals.schemas import (
     DealCreate,
     DealDetail,
     DealRead,
@@ -15,9 +18,6 @@ from dealscout.coach.deal_schemas import (
     ReviewRead,
     ReviewSubmit,
 )
-from dealscout.core.llm import LLMGateway
-from dealscout.deals import history
-from dealscout.deals.history import LossReasonItem, StageChangeRead
 
 router = APIRouter(tags=["deals"])
 
@@ -32,12 +32,12 @@ def create_deal(data: DealCreate, session: SessionDep, user: CurrentUser) -> Dea
     return DealRead.model_validate(deals.create_deal(session, user, data))
 
 
-@router.post("/deals/import", response_model=deal_import.DealImportResult)
+@router.post("/deals/import", response_model=imports.DealImportResult)
 def import_deals(
     file: UploadFile, session: SessionDep, user: ManagerUser
-) -> deal_import.DealImportResult:
+) -> imports.DealImportResult:
     text = read_csv_upload(file)
-    return deal_import.import_deals(session, user, text)
+    return imports.import_deals(session, user, text)
 
 
 @router.get("/deals/{deal_id}", response_model=DealDetail)
@@ -113,4 +113,4 @@ def submit_review(
 
 @router.get("/pipeline/audit")
 def pipeline_audit(session: SessionDep, user: ManagerUser) -> dict[str, object]:
-    return audit_service.audit_workspace(session, user)
+    return audit.audit_workspace(session, user)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from dealscout.coach.models import report_tags
+from dealscout.deals.models import report_tags
 from dealscout.core.db import UTCDateTime
 
 revision: str = "0007"

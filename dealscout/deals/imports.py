@@ -18,11 +18,11 @@ from sqlalchemy.orm import Session
 
 from dealscout.accounts.models import Account, User
 from dealscout.accounts.service import require_role
-from dealscout.coach.deal_schemas import Contact, DealCreate
-from dealscout.coach.deals import check_stage, create_deal
-from dealscout.coach.models import Deal
 from dealscout.core.errors import BadInput, DealscoutError
 from dealscout.deals.history import latest_change, record_stage_change
+from dealscout.deals.models import Deal
+from dealscout.deals.schemas import Contact, DealCreate
+from dealscout.deals.service import check_stage, create_deal
 
 MAX_ROWS = 50_000
 
