@@ -11,6 +11,7 @@ from sqlalchemy import (
     Date,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -63,6 +64,15 @@ class CoachReportRecord(Base):
     """A stored coach report (the CONTRACT §5 JSON in ``report``)."""
 
     __tablename__ = "coach_reports"
+    # Covering index for the analytics' count of objections and missing criteria per stage:
+    # grouped in index order, never reading the JSON. ``workspace_id`` is not its first
+    # column, so SQLite does not pick it for plain workspace lookups (a slower plan there).
+    __table_args__ = (
+        Index(
+            "ix_coach_reports_stage_tags",
+            "stage", "objection_ids", "missing_ids", "workspace_id", "created_at",
+        ),
+    )  # fmt: skip
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))

@@ -29,6 +29,11 @@ def upgrade() -> None:
     with op.batch_alter_table("coach_reports") as batch_op:
         for column in TAG_COLUMNS:
             batch_op.add_column(sa.Column(column, sa.Text(), nullable=False, server_default=""))
+    op.create_index(
+        "ix_coach_reports_stage_tags",
+        "coach_reports",
+        ["stage", "objection_ids", "missing_ids", "workspace_id", "created_at"],
+    )
     op.create_table(
         "stage_changes",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -124,6 +129,7 @@ def _backfill() -> None:
 def downgrade() -> None:
     for table in ("digest_deliveries", "digest_subscriptions", "loss_reasons", "stage_changes"):
         op.drop_table(table)
+    op.drop_index("ix_coach_reports_stage_tags", "coach_reports")
     with op.batch_alter_table("coach_reports") as batch_op:
         for column in TAG_COLUMNS:
             batch_op.drop_column(column)
