@@ -3,6 +3,7 @@ builds on (numpy: 100,000 deals with 500,000 changes in a few tens of millisecon
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -35,6 +36,12 @@ def share(part: int, whole: int) -> float | None:
 
 def mean(values: Floats) -> float | None:
     return float(values.mean()) if len(values) else None
+
+
+def numeric_table(rows: Sequence[tuple[Any, ...]], width: int) -> Floats:
+    """Rows of numbers as a float matrix (ids are exact below 2**53)."""
+    flat = itertools.chain.from_iterable(rows)
+    return np.fromiter(flat, dtype=np.float64, count=width * len(rows)).reshape(-1, width)
 
 
 @dataclass
@@ -75,7 +82,7 @@ class History:
 def read_history(rows: Sequence[tuple[Any, ...]], stages: Sequence[str]) -> History:
     """``(deal_id, stage code, day, loss reason code)`` rows ordered by deal and time."""
     names = [*stages, *TERMINAL]
-    table = np.array(rows, dtype=np.float64).reshape(-1, 4)  # ids are exact below 2**53
+    table = numeric_table(rows, 4)
     deal, code, day = table[:, 0].astype(np.int64), table[:, 1].astype(np.int64), table[:, 2]
     reason = table[:, 3].astype(np.int64)
     if not len(deal):

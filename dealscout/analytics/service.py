@@ -47,6 +47,7 @@ from dealscout.analytics.metrics import (
     Ints,
     mean,
     median,
+    numeric_table,
     percentile,
     read_history,
     share,
@@ -501,9 +502,7 @@ def forecast(ctx: _Context) -> Forecast:
 
 def _trends(ctx: _Context) -> list[CoachingTrend]:
     """Notes and notes meeting their stage's criteria per deal owner and calendar month."""
-    table = np.array(
-        queries.coaching_rows(ctx.session, ctx.scope, ctx.since, ctx.until), dtype=np.float64
-    ).reshape(-1, 3)
+    table = numeric_table(queries.coaching_rows(ctx.session, ctx.scope, ctx.since, ctx.until), 3)
     owner_code = ctx.all_owner[np.searchsorted(ctx.all_ids, table[:, 0].astype(np.int64))]
     days = np.floor(table[:, 1] - queries.UNIX_EPOCH_JD).astype(np.int64)
     months = days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
