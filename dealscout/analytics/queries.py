@@ -99,16 +99,26 @@ def _raw_rows(session: Session, query: Any) -> list[tuple[Any, ...]]:
         result.close()
 
 
-def deal_rows(session: Session, scope: Scope) -> list[Any]:
-    """``(id, name, owner email, amount, industry, region)`` per deal in scope."""
+def deal_rows(session: Session, scope: Scope) -> list[tuple[Any, ...]]:
+    """``(id, owner id, amount, industry, region)`` per deal in scope, by id."""
     query = (
-        select(Deal.id, Deal.name, User.email, Deal.amount, Account.industry, Account.region)
+        select(Deal.id, Deal.owner_id, Deal.amount, Account.industry, Account.region)
         .join(Account, Account.id == Deal.account_id)
-        .outerjoin(User, User.id == Deal.owner_id)
         .where(scope.of(Deal.id, Deal.workspace_id))
         .order_by(Deal.id)
     )
-    return _rows(session, query)
+    return _raw_rows(session, query)
+
+
+def user_emails(session: Session, workspace_id: int) -> dict[int, str]:
+    query = select(User.id, User.email).where(User.workspace_id == workspace_id)
+    return dict(_raw_rows(session, query))
+
+
+def deal_names(session: Session, ids: Sequence[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return dict(_raw_rows(session, select(Deal.id, Deal.name).where(Deal.id.in_(ids))))
 
 
 def _code(column: Any, names: Sequence[str]) -> Any:

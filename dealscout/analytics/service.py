@@ -118,22 +118,23 @@ class _Context:
         self.h: History = read_history(rows, self.stages)
         self.entered_sorted = np.sort(self.h.entered)
         self.closed_sorted = np.sort(self.h.closed[self.h.terminal])
-        self._deal_info(queries.deal_rows(session, self.scope))
+        emails = queries.user_emails(session, self.workspace_id)
+        self._deal_info(queries.deal_rows(session, self.scope), emails)
 
-    def _deal_info(self, rows: list[Any]) -> None:
-        """Name, owner, amount and segment aligned with the history's deals."""
-        info = {row[0]: row for row in rows}
+    def _deal_info(self, rows: list[tuple[Any, ...]], emails: dict[int, str]) -> None:
+        """Owner, amount and segment aligned with the history's deals."""
         self.all_ids = np.asarray([r[0] for r in rows], dtype=np.int64)  # ordered by id
-        self.owner_names, self.all_owner = _factorize([r[2] or NONE_KEY for r in rows])
-        picked = [info[int(i)] for i in self.h.ids]
-        self.names = [r[1] for r in picked]
-        self.owner = self.all_owner[np.searchsorted(self.all_ids, self.h.ids)]
+        owners = [emails.get(r[1], NONE_KEY) if r[1] is not None else NONE_KEY for r in rows]
+        self.owner_names, self.all_owner = _factorize(owners)
+        at = np.searchsorted(self.all_ids, self.h.ids)
+        picked = [rows[i] for i in at.tolist()]
+        self.owner = self.all_owner[at]
         self.amount_raw = np.asarray(
-            [np.nan if r[3] is None else r[3] for r in picked], dtype=np.float64
+            [np.nan if r[2] is None else r[2] for r in picked], dtype=np.float64
         )
         self.amount = np.nan_to_num(self.amount_raw)
-        self.industry_names, self.industry = _factorize([r[4] or NONE_KEY for r in picked])
-        self.region_names, self.region = _factorize([r[5] or NONE_KEY for r in picked])
+        self.industry_names, self.industry = _factorize([r[3] or NONE_KEY for r in picked])
+        self.region_names, self.region = _factorize([r[4] or NONE_KEY for r in picked])
 
     def in_period(self, days: Any) -> Bools:
         return (days >= self.lower) & (days <= self.until_jd)  # type: ignore[no-any-return]
@@ -228,10 +229,11 @@ def time_in_stage(ctx: _Context) -> TimeInStage:
     for row in rows:
         row.stuck = int((h.stage[stuck] == ctx.stages.index(row.stage)).sum())
     order = stuck[np.lexsort((h.ids[stuck], -excess[stuck]))][: ctx.filters.stuck_limit]
+    names = queries.deal_names(ctx.session, [int(h.ids[i]) for i in order])
     listed = [
         StuckDeal(
             deal_id=int(h.ids[i]),
-            name=ctx.names[i],
+            name=names[int(h.ids[i])],
             stage=h.names[h.stage[i]],
             days_in_stage=round(float(ctx.until_jd - h.since[i]), 3),
             typical_days=round(float(limit[i]), 3),
