@@ -18,10 +18,12 @@ is ignored; the rep and segment filters select deals by owner and by account):
   region and rep.
 - *objections* / *missing criteria*: per note stage, over coach reports written in the period.
 - *loss reasons*: deals lost in the period, by the reason recorded with the loss.
-- *follow-up*: the process file's follow-up rules that have fired by ``until`` on open deals.
+- *follow-up*: the process file's follow-up rules that have fired by ``until`` on the deals
+  open now (their proposal and buyer-activity dates are kept as of now, not as history).
 - *forecast*: open deals at ``until`` weighted by the process file's stage probability,
   beside the pipeline the notes support (the audit's rule: the previous stage's exit criteria
-  met over the deal's coached notes, the latest word winning).
+  met over the deal's coached notes, the latest word winning), read from the stored coach
+  reports rather than by judging every note again, so it stays fast at 100,000 deals.
 - *coaching*: per rep and month, the share of notes whose verdict is ``advance`` (they meet
   their stage's exit criteria); per criterion, managers' overrides ÷ reviewed notes.
 """
