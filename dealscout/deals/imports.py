@@ -7,8 +7,6 @@ deals; each dated stage becomes a recorded stage change, in date order.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from datetime import UTC, date, datetime
 
@@ -18,13 +16,12 @@ from sqlalchemy.orm import Session
 
 from dealscout.accounts.models import Account, User
 from dealscout.accounts.service import require_role
+from dealscout.core.csvrows import RowErrors, read_rows
 from dealscout.core.errors import BadInput, DealscoutError
 from dealscout.deals.history import latest_change, record_stage_change
 from dealscout.deals.models import Deal
 from dealscout.deals.schemas import Contact, DealCreate
 from dealscout.deals.service import check_stage, create_deal
-
-MAX_ROWS = 50_000
 
 COLUMNS = {
     "name": ("deal name", "opportunity name", "name", "deal"),
@@ -70,17 +67,17 @@ def _history_columns(fieldnames: list[str]) -> dict[str, str]:
     return found
 
 
-def _moment(value: str, line: int) -> datetime:
+def _moment(value: str) -> datetime:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise BadInput(f"row {line}: {value!r} is not an ISO 8601 date") from None
+        raise BadInput(f"{value!r} is not an ISO 8601 date") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _history(raw: dict[str, str], columns: dict[str, str], line: int) -> list[tuple[datetime, str]]:
+def _history(raw: dict[str, str], columns: dict[str, str]) -> list[tuple[datetime, str]]:
     entries = [
-        (_moment(value, line), stage)
+        (_moment(value), stage)
         for stage, column in columns.items()
         if (value := (raw.get(column) or "").strip())
     ]
@@ -111,39 +108,6 @@ def _apply_history(
         )  # fmt: skip
 
 
-def _contacts(value: str) -> list[Contact]:
-    """``Jane Roe (CFO); Sam Poe (IT)`` → contacts with titles."""
-    contacts = []
-    for item in filter(None, (c.strip() for c in value.split(";"))):
-        name, _, title = item.partition("(")
-        contacts.append(Contact(name=name.strip(), title=title.rstrip(")").strip()))
-    return contacts
-
-
-def _row(session: Session, user: User, values: dict[str, str], line: int) -> DealCreate:
-    account = session.scalar(
-        select(Account).where(
-            Account.workspace_id == user.workspace_id, Account.name == values["account"]
-        )
-    )
-    if account is None:
-        raise BadInput(f"row {line}: unknown account {values['account']!r}")
-    data: dict[str, object] = {"name": values["name"], "account_id": account.id}
-    for field in ("stage", "owner_email"):
-        if values.get(field):
-            data[field] = values[field]
-    try:
-        if values.get("amount"):
-            data["amount"] = float(values["amount"].replace(",", "").lstrip("$€£"))
-        for field in ("close_date", "last_buyer_activity"):
-            if values.get(field):
-                data[field] = date.fromisoformat(values[field])
-        data["contacts"] = _contacts(values.get("contacts", ""))
-        return DealCreate.model_validate(data)
-    except (ValueError, ValidationError) as exc:
-        raise BadInput(f"row {line}: {str(exc).splitlines()[0]}") from None
-
-
 def _first_stage(
     data: DealCreate, entries: list[tuple[datetime, str]], loss_reason: str | None
 ) -> DealCreate:
@@ -158,26 +122,68 @@ def _first_stage(
     )
 
 
+def _contacts(value: str) -> list[Contact]:
+    """``Jane Roe (CFO); Sam Poe (IT)`` → contacts with titles."""
+    contacts = []
+    for item in filter(None, (c.strip() for c in value.split(";"))):
+        name, _, title = item.partition("(")
+        contacts.append(Contact(name=name.strip(), title=title.rstrip(")").strip()))
+    return contacts
+
+
+def _row(session: Session, user: User, values: dict[str, str]) -> DealCreate:
+    """One row as a deal; raises ``BadInput`` with the reason (no row number)."""
+    account = session.scalar(
+        select(Account).where(
+            Account.workspace_id == user.workspace_id, Account.name == values["account"]
+        )
+    )
+    if account is None:
+        raise BadInput(f"unknown account {values['account']!r}")
+    data: dict[str, object] = {"name": values["name"], "account_id": account.id}
+    for field in ("stage", "owner_email"):
+        if values.get(field):
+            data[field] = values[field]
+    try:
+        if values.get("amount"):
+            data["amount"] = float(values["amount"].replace(",", "").lstrip("$€£"))
+        for field in ("close_date", "last_buyer_activity"):
+            if values.get(field):
+                data[field] = date.fromisoformat(values[field])
+        data["contacts"] = _contacts(values.get("contacts", ""))
+        return DealCreate.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise BadInput(f"{where}: {first['msg']}") from None
+    except ValueError as exc:
+        raise BadInput(str(exc).splitlines()[0]) from None
+
+
 def import_deals(session: Session, user: User, text: str) -> DealImportResult:
     require_role(user, "manager", "admin")
-    reader = csv.DictReader(io.StringIO(text))
-    mapping = _columns(list(reader.fieldnames or []))
-    history = _history_columns(list(reader.fieldnames or []))
+    errors = RowErrors()
+    header, rows = read_rows(text, errors)
+    mapping = _columns(header)
+    history = _history_columns(header)
     result = DealImportResult()
     with session.begin_nested():  # all rows or none
-        for line, raw in enumerate(reader, start=2):
-            if line > MAX_ROWS + 1:
-                raise BadInput(f"CSV has more than {MAX_ROWS} rows")
-            values = {f: (raw.get(col) or "").strip() for f, col in mapping.items()}
-            data = _row(session, user, values, line)
-            entries = _history(raw, history, line)
+        for line, raw in rows:
+            values = {f: raw.get(col, "") for f, col in mapping.items()}
+            try:
+                data = _row(session, user, values)
+                entries = _history(raw, history)
+            except BadInput as exc:
+                errors.add(line, str(exc))
+                continue
             final_stage = data.stage if "stage" in data.model_fields_set else None
+            reason = values.get("loss_reason") or None
             existing = session.scalar(
                 select(Deal).where(Deal.workspace_id == user.workspace_id, Deal.name == data.name)
             )
             try:
                 if existing is None:
-                    first = _first_stage(data, entries, values.get("loss_reason"))
+                    first = _first_stage(data, entries, reason)
                     existing = create_deal(session, user, first, source="import")
                     result.created += 1
                 else:
@@ -185,9 +191,8 @@ def import_deals(session: Session, user: User, text: str) -> DealImportResult:
                         if field in data.model_fields_set:
                             setattr(existing, field, getattr(data, field))
                     result.updated += 1
-                _apply_history(
-                    session, user, existing, entries, final_stage, values.get("loss_reason")
-                )
+                _apply_history(session, user, existing, entries, final_stage, reason)
             except DealscoutError as exc:
-                raise BadInput(f"row {line}: {exc}") from None
+                errors.add(line, str(exc))
+        errors.raise_any()
     return result

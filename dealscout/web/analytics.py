@@ -154,7 +154,7 @@ def charts(result: Analytics) -> list[BarChart | LineChart]:
     ]  # fmt: skip
 
 
-@router.get("/analytics", response_class=HTMLResponse)
+@router.get("/analytics", response_class=HTMLResponse, include_in_schema=False)
 def analytics_page(
     session: Annotated[Session, Depends(_session)],
     user: Annotated[User, Depends(_viewer)],

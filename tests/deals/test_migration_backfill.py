@@ -35,7 +35,7 @@ def _insert(conn: Connection, table: str, **values: object) -> None:
 
 def test_upgrade_backfills_history_and_report_columns() -> None:
     url = get_settings().sqlalchemy_url
-    command.upgrade(_alembic(url), "0003")
+    command.upgrade(_alembic(url), "0008")
     engine = create_engine(url)
     day, moment = "2026-02-04 00:00:00", "2026-02-03 04:05:06"
     with engine.begin() as conn:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from fastapi.responses import PlainTextResponse
+from fastapi.responses import Response
 
 from dealscout.analytics.export import table_csv
 from dealscout.analytics.schemas import SECTIONS, Analytics, AnalyticsFilters
@@ -25,15 +25,19 @@ def analytics(session: SessionDep, user: CurrentUser, query: FiltersDep) -> Anal
     return compute_analytics(session, user, query)
 
 
-@router.get("/tables/{name}.csv", response_class=PlainTextResponse)
-def table(
-    name: str, session: SessionDep, user: CurrentUser, query: FiltersDep
-) -> PlainTextResponse:
-    text = table_csv(compute_analytics(session, user, query), name)
-    return PlainTextResponse(
+@router.get(
+    "/tables/{table}.csv",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
+)
+def table_as_csv(
+    table: str, session: SessionDep, user: CurrentUser, query: FiltersDep
+) -> Response:
+    text = table_csv(compute_analytics(session, user, query), table)
+    return Response(
         text,
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+        headers={"Content-Disposition": f'attachment; filename="{table}.csv"'},
     )
 
 

@@ -3,7 +3,7 @@ deliveries. Existing deals get one history row (their current stage at creation 
 existing coach reports get their id columns filled from the stored JSON.
 
 Revision ID: 0007
-Revises: 0003
+Revises: 0008 (re-chained onto main's 0008 at the merge of main)
 Create Date: 2026-12-07
 """
 
@@ -16,7 +16,7 @@ from dealscout.deals.models import report_tags
 from dealscout.core.db import UTCDateTime
 
 revision: str = "0007"
-down_revision: str | None = "0003"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
