@@ -8,9 +8,21 @@ from dealscout import __version__
 from dealscout.api.cached_reads import CachedBriefReads
 from dealscout.api.errors import ERROR_RESPONSES, install_error_handlers
 from dealscout.api.middleware.limits import BodyLimit, RateLimit
-from dealscout.api.routes import accounts, briefs, deals, health, profile, queue, sources, users
+from dealscout.api.routes import (
+    accounts,
+    analytics,
+    briefs,
+    deals,
+    digests,
+    health,
+    profile,
+    queue,
+    sources,
+    users,
+)
 from dealscout.core.config import Settings, get_settings
 from dealscout.core.redact import install_log_redaction
+from dealscout.web import analytics as analytics_page
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -27,7 +39,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RateLimit, settings=settings)  # outermost: refuses before any read
     app.include_router(health.router)
     v1 = APIRouter(prefix="/v1", responses=ERROR_RESPONSES)
-    for module in (accounts, users, sources, deals, briefs, profile, queue):
+    for module in (
+        accounts, users, sources, deals, briefs, profile, queue, analytics, digests,
+    ):  # fmt: skip
         v1.include_router(module.router)
     app.include_router(v1)
+    app.include_router(analytics_page.router)
     return app

@@ -55,6 +55,8 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
     "process": (("coach", "admin"), "Sales processes: list, check a file, use one."),
     "eval": (("classify", "coach"), "Precision and recall on a labeled file."),
     "train": (("coach",), "Rebuild a learned model from the repository's data."),
+    "analytics": (("analytics",), "Pipeline analytics: conversion, velocity, win rates, ..."),
+    "digest": (("digest",), "The digest a user would receive now if opted in."),
 }
 
 

@@ -26,6 +26,7 @@ from dealscout.core.lock import StoreLock
 from dealscout.deals import service as deals
 from dealscout.deals.models import Deal
 from dealscout.deals.schemas import Contact, DealCreate
+from dealscout.flows import digests
 from dealscout.flows import ingest as ingest_flow
 from dealscout.ingestion import service as ingestion
 
@@ -135,6 +136,9 @@ def load_demo(store: CliStore, folder: Path) -> None:
     progress("ingesting the demo feeds")
     _load_feeds(store, folder, now)
     _load_notes(store, folder, _load_deals(store, folder, now), now)
+    for user in service.list_users(store.session, store.workspace.id):
+        if user.role == "rep" and digests.subscription(store.session, user) is None:
+            digests.subscribe(store.session, store.settings, user)  # the demo's reps opt in
 
 
 @app.command()

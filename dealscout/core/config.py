@@ -56,6 +56,17 @@ class Settings(BaseSettings):
     task_time_limit_s: float = Field(
         default=540.0, gt=0, validation_alias="DEALSCOUT_TASK_TIME_LIMIT"
     )
+    # Digests: email through this SMTP server (unset host: email is not sent, and an email
+    # delivery fails with that reason), daily at ``digest_hour`` UTC, weekly on Monday.
+    smtp_host: str | None = Field(default=None, validation_alias="DEALSCOUT_SMTP_HOST")
+    smtp_port: int = Field(default=25, validation_alias="DEALSCOUT_SMTP_PORT")
+    smtp_user: str | None = Field(default=None, validation_alias="DEALSCOUT_SMTP_USER")
+    smtp_password: str | None = Field(default=None, validation_alias="DEALSCOUT_SMTP_PASSWORD")
+    smtp_starttls: bool = Field(default=False, validation_alias="DEALSCOUT_SMTP_STARTTLS")
+    smtp_from: str = Field(default="dealscout@localhost", validation_alias="DEALSCOUT_SMTP_FROM")
+    smtp_timeout_s: float = Field(default=15.0, validation_alias="DEALSCOUT_SMTP_TIMEOUT")
+    digest_hour: int = Field(default=7, ge=0, le=23, validation_alias="DEALSCOUT_DIGEST_HOUR")
+    digest_max_attempts: int = Field(default=5, ge=1, validation_alias="DEALSCOUT_DIGEST_ATTEMPTS")
 
     @property
     def home_dir(self) -> Path:

@@ -5,7 +5,19 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, Float, ForeignKey, Integer, String, Text, inspect
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    inspect,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from dealscout.accounts import versions
@@ -33,6 +45,7 @@ class Deal(Base):
     contacts: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     last_buyer_activity: Mapped[date | None] = mapped_column(Date)
     proposal_sent_on: Mapped[date | None] = mapped_column(Date)
+    loss_reason: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -53,6 +66,15 @@ class CoachReportRecord(Base):
     """A stored coach report (the CONTRACT §5 JSON in ``report``)."""
 
     __tablename__ = "coach_reports"
+    # Covering index for the analytics' count of objections and missing criteria per stage:
+    # grouped in index order, never reading the JSON. ``workspace_id`` is not its first
+    # column, so SQLite does not pick it for plain workspace lookups (a slower plan there).
+    __table_args__ = (
+        Index(
+            "ix_coach_reports_stage_tags",
+            "stage", "objection_ids", "missing_ids", "workspace_id", "created_at",
+        ),
+    )  # fmt: skip
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
@@ -65,6 +87,13 @@ class CoachReportRecord(Base):
     process_version: Mapped[str] = mapped_column(String(64))
     risk_count: Mapped[int] = mapped_column(Integer, default=0)
     report: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The report's verdict-relevant ids as space-separated text, so analytics counts them in
+    # one pass without parsing the JSON: criteria met / contradicted, the stage's missing
+    # exit criteria, and the objection categories (see ``report_tags``).
+    met_ids: Mapped[str] = mapped_column(Text, default="")
+    contradicted_ids: Mapped[str] = mapped_column(Text, default="")
+    missing_ids: Mapped[str] = mapped_column(Text, default="")
+    objection_ids: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -126,3 +155,51 @@ def _override_account(session: Session, override: CriterionOverride) -> list[int
 versions.track(Deal, _deal_accounts)
 versions.track(CoachReportRecord, lambda session, r: _deal_account(session, r.deal_id))
 versions.track(CriterionOverride, _override_account)
+
+
+def report_tags(report: dict[str, Any]) -> dict[str, str]:
+    """The denormalized id columns of a coach report (CONTRACT §5 JSON)."""
+    criteria = report.get("criteria", [])
+    return {
+        "met_ids": " ".join(c["id"] for c in criteria if c.get("status") == "met"),
+        "contradicted_ids": " ".join(
+            c["id"] for c in criteria if c.get("status") == "contradicted"
+        ),
+        "missing_ids": " ".join(report.get("missing", [])),
+        "objection_ids": " ".join(o["category"] for o in report.get("objections", [])),
+    }
+
+
+class StageChange(Base):
+    """One stage change of a deal: when, by whom, through which door; ``to_stage`` ``lost``
+    carries the loss reason. The first row of a deal has no ``from_stage``."""
+
+    __tablename__ = "stage_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), index=True
+    )
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"), index=True)
+    from_stage: Mapped[str | None] = mapped_column(String(64))
+    to_stage: Mapped[str] = mapped_column(String(64))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    source: Mapped[str] = mapped_column(String(16), default="api")  # api|web|import|cli|...
+    loss_reason: Mapped[str | None] = mapped_column(String(64))
+
+
+class LossReason(Base):
+    """A workspace's list of loss reasons (seeded with the shipped defaults on first use)."""
+
+    __tablename__ = "loss_reasons"
+    __table_args__ = (UniqueConstraint("workspace_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), index=True
+    )
+    code: Mapped[str] = mapped_column(String(64))
+    label: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)

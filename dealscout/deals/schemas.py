@@ -25,6 +25,10 @@ class DealBase(BaseModel):
     contacts: list[Contact] = Field(default_factory=list, max_length=100)
     last_buyer_activity: PastDate | None = None
     proposal_sent_on: PastDate | None = None
+    loss_reason: str | None = Field(default=None, max_length=64, description="Required for lost")
+    stage_changed_at: datetime | None = Field(
+        default=None, description="When the stage was entered (default now; never future)"
+    )
 
 
 class DealCreate(DealBase):
@@ -56,6 +60,7 @@ class DealRead(BaseModel):
     contacts: list[dict[str, Any]]
     last_buyer_activity: date | None
     proposal_sent_on: date | None
+    loss_reason: str | None = None
     created_at: datetime
 
 

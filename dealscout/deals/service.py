@@ -23,7 +23,15 @@ from dealscout.core.db import utcnow
 from dealscout.core.errors import BadInput, NotFound
 from dealscout.core.llm import LLMGateway
 from dealscout.core.usage import metered
-from dealscout.deals.models import CoachReportRecord, CriterionOverride, Deal, Note, Review
+from dealscout.deals.history import record_stage_change
+from dealscout.deals.models import (
+    CoachReportRecord,
+    CriterionOverride,
+    Deal,
+    Note,
+    Review,
+    report_tags,
+)
 from dealscout.deals.schemas import (
     DealCreate,
     DealDetail,
@@ -75,7 +83,7 @@ def workspace_competitors(session: Session, workspace_id: int) -> list[str]:
     return [n for n in names if isinstance(n, str) and n.strip()]
 
 
-def _check_stage(session: Session, workspace_id: int, stage: str) -> None:
+def check_stage(session: Session, workspace_id: int, stage: str) -> None:
     process = load_process(workspace_process_name(session, workspace_id))
     names = [s.id for s in process.stages] + ["won", "lost"]
     if stage not in names:
@@ -86,27 +94,45 @@ def _owner(session: Session, user: User, owner_email: str | None) -> int | None:
     return accounts.owner_id_for(session, user, owner_email) if owner_email else user.id
 
 
-def create_deal(session: Session, user: User, data: DealCreate) -> Deal:
+HISTORY_FIELDS = {"stage", "loss_reason", "stage_changed_at"}
+
+
+def create_deal(session: Session, user: User, data: DealCreate, *, source: str = "api") -> Deal:
     account = accounts.get_account(session, user, data.account_id)
-    _check_stage(session, user.workspace_id, data.stage)
-    fields = data.model_dump(exclude={"owner_email", "account_id"})
+    check_stage(session, user.workspace_id, data.stage)
+    fields = data.model_dump(exclude={"owner_email", "account_id"} | HISTORY_FIELDS)
     fields["contacts"] = [c.model_dump() for c in data.contacts]
     deal = Deal(
         workspace_id=user.workspace_id,
         account_id=account.id,
         owner_id=_owner(session, user, data.owner_email),
+        stage=data.stage,
         **fields,
     )
     session.add(deal)
     session.flush()
+    record_stage_change(
+        session, deal, data.stage, actor=user, source=source,
+        changed_at=data.stage_changed_at, loss_reason=data.loss_reason,
+    )  # fmt: skip
     return deal
 
 
-def update_deal(session: Session, user: User, deal_id: int, data: DealUpdate) -> Deal:
+def update_deal(
+    session: Session, user: User, deal_id: int, data: DealUpdate, *, source: str = "api"
+) -> Deal:
+    """Update fields; a new stage is recorded in the stage history with ``source``."""
     deal = get_deal(session, user, deal_id)
-    changes = data.model_dump(exclude_unset=True, exclude={"owner_email"})
-    if changes.get("stage"):
-        _check_stage(session, user.workspace_id, changes["stage"])
+    changes = data.model_dump(exclude_unset=True, exclude={"owner_email"} | HISTORY_FIELDS)
+    stage = data.stage if data.stage and data.stage != deal.stage else None
+    if stage:
+        check_stage(session, user.workspace_id, stage)
+        record_stage_change(
+            session, deal, stage, actor=user, source=source,
+            changed_at=data.stage_changed_at, loss_reason=data.loss_reason,
+        )  # fmt: skip
+    elif data.loss_reason is not None or data.stage_changed_at is not None:
+        raise BadInput("loss_reason and stage_changed_at go with a change of stage")
     if data.contacts is not None:
         changes["contacts"] = [c.model_dump() for c in data.contacts]
     for field, value in changes.items():
@@ -164,6 +190,7 @@ def add_note(
     )
     session.add(note)
     session.flush()
+    dumped = report.model_dump(mode="json")
     record = CoachReportRecord(
         workspace_id=user.workspace_id,
         deal_id=deal.id,
@@ -174,7 +201,8 @@ def add_note(
         process_name=report.process.name,
         process_version=report.process.version,
         risk_count=len(report.risks),
-        report=report.model_dump(mode="json"),
+        report=dumped,
+        **report_tags(dumped),
     )
     session.add(record)
     session.flush()

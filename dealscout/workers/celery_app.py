@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from celery import Celery
+from celery.schedules import crontab
 from celery.signals import worker_process_init
 
 from dealscout.core.config import Settings
@@ -55,6 +56,17 @@ def configure_celery(settings: Settings) -> Celery:
                 "task": "ingestion.poll_due_sources",
                 "schedule": settings.poll_interval_s,
             },
+            "daily-digests": {
+                "task": "flows.send_digests",
+                "schedule": crontab(minute=0, hour=settings.digest_hour),
+                "args": ("daily",),
+            },
+            "weekly-digests": {
+                "task": "flows.send_digests",
+                "schedule": crontab(minute=0, hour=settings.digest_hour, day_of_week=1),
+                "args": ("weekly",),
+            },
+            "retry-digests": {"task": "flows.deliver_digests", "schedule": 300.0},
         },
         timezone="UTC",
     )

@@ -15,6 +15,7 @@ from dealscout.briefs import service as briefs
 from dealscout.core.config import get_settings
 from dealscout.core.db import session_scope, utcnow
 from dealscout.core.errors import NotFound, Transient
+from dealscout.flows import digests
 from dealscout.flows import ingest as ingest_flow
 from dealscout.ingestion import service
 from dealscout.ingestion.fetch import RetryLater, backoff_delay
@@ -72,3 +73,21 @@ def refresh_brief(account_id: int) -> dict[str, object]:
 def ping(value: str) -> str:
     """A round trip through the broker, used by readiness checks and tests."""
     return f"pong:{value}"
+
+
+@celery_app.task(name="flows.send_digests")
+def send_digests(kind: str) -> dict[str, int]:
+    """Build this period's ``daily`` or ``weekly`` digests for the opted-in users, then
+    deliver them (beat fires this once a day / once a week)."""
+    settings = get_settings()
+    with session_scope(settings.sqlalchemy_url) as session:
+        queued = digests.schedule_digests(session, "weekly" if kind == "weekly" else "daily")
+    return {"queued": queued, **deliver_digests()}
+
+
+@celery_app.task(name="flows.deliver_digests")
+def deliver_digests() -> dict[str, int]:
+    """Attempt the digests due for (re)delivery; failures are retried with backoff."""
+    settings = get_settings()
+    with session_scope(settings.sqlalchemy_url) as session:
+        return digests.deliver_due(session, settings).model_dump()

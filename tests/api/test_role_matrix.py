@@ -135,6 +135,18 @@ MATRIX: dict[tuple[str, str], Case] = {
     ),
     ("POST", "/v1/queue/{account_id}/contacted"): Case(200, 200, 200),
     ("POST", "/v1/signals/{signal_id}/dismiss"): Case(200, 200, 200),
+    ("GET", "/v1/deals/{deal_id}/history"): Case(200, 200, 200),
+    ("GET", "/v1/loss-reasons"): Case(200, 200, 200),
+    ("PUT", "/v1/loss-reasons"): Case(
+        403, 200, 200, json=lambda c: [{"code": "price", "label": "Price too high"}]
+    ),
+    ("GET", "/v1/analytics"): Case(200, 200, 200),  # a rep: their own deals
+    ("GET", "/v1/analytics/{part}"): Case(200, 200, 200),
+    ("GET", "/v1/analytics/tables/{table}.csv"): Case(200, 200, 200),
+    ("GET", "/v1/digests/preview"): Case(200, 200, 200),
+    ("GET", "/v1/digests/subscription"): Case(404, 404, 404),  # nobody opted in yet
+    ("PUT", "/v1/digests/subscription"): Case(200, 200, 200, json=lambda c: {}),
+    ("DELETE", "/v1/digests/subscription"): Case(204, 204, 204),
 }
 
 
@@ -176,6 +188,8 @@ def build_ctx(session: Session, feed_url: str) -> Ctx:
         "token_id": token.id,
         "review_id": review.id,
         "signal_id": signal.id,
+        "part": "forecast",
+        "table": "win_rate_by_rep",
     }
     return Ctx(members, ids, account.name, feed_url, number)
 

@@ -10,6 +10,7 @@ from dealscout.briefs import models as _briefs  # noqa: F401
 from dealscout.core.config import get_settings
 from dealscout.core.db import Base, get_engine, migrate
 from dealscout.deals import models as _deals  # noqa: F401
+from dealscout.flows import models as _flows  # noqa: F401
 from dealscout.ingestion import models as _ingestion  # noqa: F401
 from dealscout.queue import models as _queue  # noqa: F401
 

@@ -5,8 +5,9 @@ from fastapi import APIRouter, Query, UploadFile, status
 from dealscout.api.deps import CurrentUser, IdPath, ManagerUser, SessionDep, SettingsDep
 from dealscout.api.uploads import read_csv_upload
 from dealscout.core.llm import LLMGateway
-from dealscout.deals import audit, deletion, imports, reviews
+from dealscout.deals import audit, deletion, history, imports, reviews
 from dealscout.deals import service as deals
+from dealscout.deals.history import LossReasonItem, StageChangeRead
 from dealscout.deals.schemas import (
     DealCreate,
     DealDetail,
@@ -49,6 +50,26 @@ def update_deal(
     deal_id: IdPath, data: DealUpdate, session: SessionDep, user: CurrentUser
 ) -> DealRead:
     return DealRead.model_validate(deals.update_deal(session, user, deal_id, data))
+
+
+@router.get("/deals/{deal_id}/history", response_model=list[StageChangeRead])
+def deal_history(deal_id: IdPath, session: SessionDep, user: CurrentUser) -> list[StageChangeRead]:
+    deal = deals.get_deal(session, user, deal_id)
+    return [StageChangeRead.model_validate(c) for c in history.stage_history(session, deal.id)]
+
+
+@router.get("/loss-reasons", response_model=list[LossReasonItem])
+def loss_reasons(session: SessionDep, user: CurrentUser) -> list[LossReasonItem]:
+    rows = history.loss_reasons(session, user.workspace_id)
+    return [LossReasonItem.model_validate(r) for r in rows]
+
+
+@router.put("/loss-reasons", response_model=list[LossReasonItem])
+def replace_loss_reasons(
+    items: list[LossReasonItem], session: SessionDep, user: ManagerUser
+) -> list[LossReasonItem]:
+    rows = history.replace_loss_reasons(session, user, items)
+    return [LossReasonItem.model_validate(r) for r in rows]
 
 
 @router.delete("/deals/{deal_id}", status_code=status.HTTP_204_NO_CONTENT)
