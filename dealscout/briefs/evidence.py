@@ -19,6 +19,7 @@ from dealscout.coach.models import CoachReportRecord, Deal
 from dealscout.coach.schemas import CoachReport
 from dealscout.ingestion.injection import find_injection
 from dealscout.ingestion.models import Signal
+from dealscout.ingestion.publisher import display_publisher
 from dealscout.ingestion.queries import account_signals_query
 
 CLOSED_STAGES = ("won", "lost")
@@ -70,7 +71,7 @@ def load_signals(session: Session, account_id: int) -> list[SignalView]:
             url=r.url,
             published_at=r.published_at,
             first_seen_at=r.first_seen_at,
-            source=r.source_name or "",
+            source=display_publisher(r.source_name, r.url),
             suspicious=r.suspicious,
             facts=dict(r.facts or {}),
         )  # fmt: skip

@@ -16,6 +16,7 @@ from dealscout.ingestion.fetch import RetryLater, SafeFetcher, backoff_delay, lo
 from dealscout.ingestion.models import Source
 from dealscout.ingestion.parse import parse_document
 from dealscout.ingestion.pipeline import IngestContext, IngestCounts, account_refs, ingest_items
+from dealscout.ingestion.publisher import publisher_name
 
 
 @dataclass
@@ -85,7 +86,9 @@ def ingest_bytes(
     ctx = IngestContext(
         workspace_id=source.workspace_id,
         source_id=source.id,
-        source_name=source.name or parsed.title or source.url,
+        source_name=publisher_name(
+            source.name, source.url, parsed.title, tuple(i.url for i in parsed.items if i.url)[:1]
+        ),
         source_account_id=source.account_id,
         baseline=not source.baseline_done,
         now=now,
