@@ -25,7 +25,7 @@ from dealscout.core.config import Settings
 from dealscout.ingestion.models import Signal, SignalAccount
 from dealscout.ingestion.queries import account_signals_query
 
-BRIEF_VERSION = "2"  # bump when the brief's shape or the engines' rules change
+BRIEF_VERSION = "3"  # bump when the brief's shape or the engines' rules change
 MAX_AGE = timedelta(days=7)
 FALLBACK_RETRY = timedelta(hours=1)
 

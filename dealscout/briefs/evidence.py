@@ -35,6 +35,7 @@ class DealView:
     amount: float | None
     currency: str
     close_date: date | None
+    contacts: list[str] = field(default_factory=list)  # "Name (title)"
     verdict: str | None = None
     coached_at: datetime | None = None
     missing: list[str] = field(default_factory=list)
@@ -97,6 +98,11 @@ def injected_instructions(session: Session, signals: list[SignalView]) -> list[s
     return found
 
 
+def _contact(contact: dict[str, str]) -> str:
+    title = contact.get("title") or contact.get("role")
+    return f"{contact['name']} ({title})" if title else contact["name"]
+
+
 def open_deal(session: Session, account_id: int) -> DealView | None:
     """The most recently updated open deal with its criteria over all coached notes
     (the latest word wins) measured against its current stage's exit criteria."""
@@ -111,6 +117,7 @@ def open_deal(session: Session, account_id: int) -> DealView | None:
     base = DealView(
         id=deal.id, name=deal.name, stage=deal.stage, amount=deal.amount,
         currency=deal.currency, close_date=deal.close_date,
+        contacts=[_contact(c) for c in deal.contacts or [] if c.get("name")],
     )  # fmt: skip
     records = session.scalars(
         select(CoachReportRecord)

@@ -115,7 +115,8 @@ def snapshot(data: BriefInput) -> BriefSection:
     fit = icp_fit(data)
     if fit:
         items.append(BriefItem(text=fit))
-    described = [s for s in trusted_top(data) if s.summary]
+    stated = {s.id for s in why_now_signals(data)}
+    described = [s for s in trusted_top(data) if s.summary and s.id not in stated]
     if described:
         best = max(described[:10], key=lambda s: len(s.summary))
         text = f"Latest picture: {lead(best.summary)} ({cite(best, data)})"
@@ -149,21 +150,29 @@ def icp_fit(data: BriefInput) -> str | None:
     return f"ICP fit: {'; '.join(checks)}." if checks else None
 
 
+def why_now_signals(data: BriefInput) -> list[SignalView]:
+    """The events Why now states; other sections refer to them without restating them."""
+    return trusted_top(data)[:MAX_WHY_NOW]
+
+
 def why_now(data: BriefInput) -> BriefSection:
     items = [
         BriefItem(
             text=f"{type_label(s.type)}: {s.title} ({cite(s, data)})",
             citations=[s.id],
         )
-        for s in trusted_top(data)[:MAX_WHY_NOW]
+        for s in why_now_signals(data)
     ]
     return section("why_now", items, f"no signals in the last {WINDOW_DAYS} days")
 
 
 def timeline(data: BriefInput) -> BriefSection:
+    """The other recent events: Why now has the top ones and Hiring has the job posts."""
+    stated = {s.id for s in why_now_signals(data)}
     groups: dict[str, list[SignalView]] = defaultdict(list)
     for signal in recent(data):  # newest first, so groups are ordered by their latest signal
-        groups[signal.type].append(signal)
+        if signal.id not in stated and signal.type != "hiring":
+            groups[signal.type].append(signal)
     items = []
     for type_, signals in groups.items():
         shown = signals[:MAX_PER_TIMELINE_GROUP]
@@ -175,11 +184,14 @@ def timeline(data: BriefInput) -> BriefSection:
         more = f"; and {len(signals) - len(shown)} more" if len(signals) > len(shown) else ""
         label = f"{type_label(type_)} ({len(signals)})"
         items.append(BriefItem(text=f"{label}: {entries}{more}", citations=[s.id for s in shown]))
-    return section("timeline", items, f"no signals in the last {WINDOW_DAYS} days")
+    return section(
+        "timeline", items, f"no further signals in the last {WINDOW_DAYS} days beyond Why now"
+    )
 
 
 def people(data: BriefInput) -> BriefSection:
     seen: set[str] = set()
+    stated = {s.id for s in why_now_signals(data)}
     items: list[BriefItem] = []
     for signal in recent(data, PEOPLE_WINDOW_DAYS):
         person = str(signal.facts.get("person") or "").strip()
@@ -190,7 +202,8 @@ def people(data: BriefInput) -> BriefSection:
         event = {"executive_hire": "appointed", "executive_departure": "leaving"}.get(
             signal.type, "named"
         )
-        text = f"{person}, {title} ({event}: {signal.title}; {cite(signal, data)})"
+        what = event if signal.id in stated else f"{event}: {signal.title}"
+        text = f"{person}, {title} ({what}; {cite(signal, data)})"
         items.append(BriefItem(text=text, citations=[signal.id]))
     return section(
         "people",
@@ -266,21 +279,23 @@ def talking_points(data: BriefInput) -> BriefSection:
     profile = data.profile
     if not profile.value_proposition:
         return section("talking_points", [], "the workspace profile has no value proposition")
-    pitch = lead(profile.value_proposition, 220)
+    stated = {s.id for s in why_now_signals(data)}
     items = []
     for signal in _distinct_types(trusted_top(data), MAX_TALKING_POINTS):
         persona = _persona_for(data, signal)
         cares = f" {persona.title} cares about {persona.cares_about}." if persona else ""
         rivals = _competitors_in(data, signal)
         rival = f" Mentions competitor {', '.join(rivals)}." if rivals else ""
-        text = (
-            f"{signal.title} ({cite(signal, data)}): {ANGLES.get(signal.type, ANGLES['other'])}. "
-            f"{pitch}{cares}{rival}"
-        )
+        event = type_label(signal.type) if signal.id in stated else signal.title
+        angle = ANGLES.get(signal.type, ANGLES["other"])
+        text = f"{event} ({cite(signal, data)}): {angle}.{cares}{rival}"
         items.append(BriefItem(text=text, citations=[signal.id]))
-    return section(
-        "talking_points", items, f"no signals in the last {WINDOW_DAYS} days to tie it to"
-    )
+    if not items:
+        return section(
+            "talking_points", [], f"no signals in the last {WINDOW_DAYS} days to tie it to"
+        )
+    pitch = BriefItem(text=f"Our pitch: {lead(profile.value_proposition, 220)}")
+    return section("talking_points", [pitch, *items], "")
 
 
 def _competitors_in(data: BriefInput, signal: SignalView) -> list[str]:
@@ -357,6 +372,8 @@ def open_deal(data: BriefInput) -> BriefSection:
     amount = f", {deal.amount:,.0f} {deal.currency}" if deal.amount is not None else ""
     close = f", close date {deal.close_date.isoformat()}" if deal.close_date else ""
     items = [BriefItem(text=f"{deal.name}: stage {deal.stage}{amount}{close}.")]
+    if deal.contacts:
+        items.append(BriefItem(text=f"Contacts: {'; '.join(deal.contacts)}."))
     if deal.verdict is None:
         items.append(BriefItem(text="Not coached yet: no note with a coach report."))
         return section("deal", items, "")
