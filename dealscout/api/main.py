@@ -8,6 +8,7 @@ from dealscout import __version__
 from dealscout.api.errors import install_error_handlers
 from dealscout.api.routes import accounts, briefs, deals, health, profile, queue, sources, users
 from dealscout.core.config import Settings, get_settings
+from dealscout.web import app as web
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -15,6 +16,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="dealscout",
         version=__version__,
         description="Account research and deal coaching for B2B sales teams.",
+        docs_url=None,  # served by the pages, from local files (no CDN)
+        redoc_url=None,
     )
     app.state.settings = settings or get_settings()
     install_error_handlers(app)
@@ -23,4 +26,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (accounts, users, sources, deals, briefs, profile, queue):
         v1.include_router(module.router)
     app.include_router(v1)
+    web.install(app)
     return app

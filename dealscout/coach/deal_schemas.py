@@ -119,6 +119,9 @@ class ReviewRead(BaseModel):
     note_id: int | None = None
     note_date: datetime | None = None
     excerpt: str = Field(default="", description="The note's opening, for a list view")
+    exit_criteria: list[Override] = Field(
+        default_factory=list, description="The stage's exit criteria as the coach judged them"
+    )
     history: list[ReviewEventRead] = Field(default_factory=list)
 
 

@@ -57,6 +57,14 @@ def _history(session: Session, review_id: int) -> list[ReviewEventRead]:
     ]
 
 
+def _exit_criteria(session: Session, record: CoachReportRecord) -> list[Override]:
+    from dealscout.coach.deals import stage_exit_criteria  # deals reads reviews too
+
+    judged = {c["id"]: c["status"] for c in record.report.get("criteria", [])}
+    exit_ids = stage_exit_criteria(session, record.workspace_id, record.stage)
+    return [Override(criterion=c, status=judged[c]) for c in exit_ids if c in judged]
+
+
 def review_read(session: Session, review: Review) -> ReviewRead:
     record = session.get(CoachReportRecord, review.report_id)
     assert record is not None  # a review always has its report (FK, cascade)
@@ -91,6 +99,7 @@ def review_read(session: Session, review: Review) -> ReviewRead:
         note_id=record.note_id,
         note_date=note.created_at if note else None,
         excerpt=excerpt(note.text) if note else "",
+        exit_criteria=_exit_criteria(session, record),
         history=_history(session, review.id),
     )
 
