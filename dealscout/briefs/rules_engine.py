@@ -115,15 +115,20 @@ def snapshot(data: BriefInput) -> BriefSection:
     fit = icp_fit(data)
     if fit:
         items.append(BriefItem(text=fit))
-    stated = {s.id for s in why_now_signals(data)}
-    described = [s for s in trusted_top(data) if s.summary and s.id not in stated]
-    if described:
-        best = max(described[:10], key=lambda s: len(s.summary))
+    best = snapshot_signal(data)
+    if best is not None:
         text = f"Latest picture: {lead(best.summary)} ({cite(best, data)})"
         items.append(BriefItem(text=text, citations=[best.id]))
     return section(
         "snapshot", items, f"no record fields and no signals in the last {WINDOW_DAYS} days"
     )
+
+
+def snapshot_signal(data: BriefInput) -> SignalView | None:
+    """The most descriptive recent event that Why now does not already state."""
+    stated = {s.id for s in why_now_signals(data)}
+    described = [s for s in trusted_top(data) if s.summary and s.id not in stated]
+    return max(described[:10], key=lambda s: len(s.summary)) if described else None
 
 
 def _employees(count: int | None) -> str | None:
@@ -167,8 +172,11 @@ def why_now(data: BriefInput) -> BriefSection:
 
 
 def timeline(data: BriefInput) -> BriefSection:
-    """The other recent events: Why now has the top ones and Hiring has the job posts."""
+    """The other recent events: Why now has the top ones, Snapshot its latest picture and
+    Hiring the job posts."""
     stated = {s.id for s in why_now_signals(data)}
+    pictured = snapshot_signal(data)
+    stated |= {pictured.id} if pictured else set()
     groups: dict[str, list[SignalView]] = defaultdict(list)
     for signal in recent(data):  # newest first, so groups are ordered by their latest signal
         if signal.id not in stated and signal.type != "hiring":

@@ -7,7 +7,6 @@ from importlib.resources import files
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
-from swagger_ui_bundle import swagger_ui_path
 
 from dealscout.web.pages import router
 from dealscout.web.render import environment
@@ -19,9 +18,12 @@ DOCS_CSP = (
 
 
 def install(app: FastAPI) -> None:
-    """Pages at the root, assets under /static, Swagger UI from the installed package."""
+    """Pages at the root, assets under /static, Swagger UI 5 from the ``swagger-ui-py``
+    package's files (4.x, as in ``swagger-ui-bundle``, cannot read OpenAPI 3.1)."""
     app.mount("/static", StaticFiles(directory=str(files("dealscout.web") / "static")), "static")
-    app.mount("/docs-assets", StaticFiles(directory=str(swagger_ui_path)), "docs-assets")
+    app.mount(
+        "/docs-assets", StaticFiles(directory=str(files("swagger_ui") / "static")), "docs-assets"
+    )
     app.include_router(router)
 
     @app.get("/docs", include_in_schema=False)

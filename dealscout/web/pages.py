@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
@@ -156,24 +156,32 @@ def account_page(
     settings: SettingsDep,
     viewer: PageViewer,
     type: str = Query("", max_length=64),  # noqa: A002  (the filter's public name)
-    since: date | None = None,
+    since: str = Query("", max_length=32),  # an empty date field sends ""
 ) -> Response:
+    since_day = _day_or_none(since)
     account = accounts.get_account(session, viewer.user, account_id)
     account_deals = deals.list_deals(session, viewer.user, account_id=account_id)
     brief = briefs.get_brief(session, settings, viewer.user, account_id)
     cited = views.cited_signals(brief)
     signals = sources.account_signals(
         session, viewer.user, account_id, signal_type=type or None,
-        since=datetime.combine(since, time.min) if since else None,
+        since=datetime.combine(since_day, time.min, tzinfo=UTC) if since_day else None,
     )  # fmt: skip
     return page(
         request, "account.html", viewer, account=account, brief=brief,
         sections=views.brief_sections(brief), cited=cited,
         cited_index={s.id: n for n, s in enumerate(cited, 1)},
-        signals=signals, signal_types=SIGNAL_TYPES, type=type, since=since,
+        signals=signals, signal_types=SIGNAL_TYPES, type=type, since=since_day,
         deals=account_deals,
         open_deal=next((d for d in account_deals if d.stage not in ("won", "lost")), None),
     )  # fmt: skip
+
+
+def _day_or_none(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        raise BadInput(f"not a date: {text!r} (use YYYY-MM-DD)") from None
 
 
 # --- deal ------------------------------------------------------------------------------------
