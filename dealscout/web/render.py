@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from functools import lru_cache
 from typing import Any
 from urllib.parse import quote, unquote
@@ -134,7 +134,7 @@ class PageRoute(APIRoute):
     """A page: no session → sign-in redirect; domain errors → an error page (or JSON for the
     page's script), never a traceback or raw JSON."""
 
-    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
         async def page_handler(request: Request) -> Response:

@@ -54,10 +54,18 @@ def _secure(request: Request) -> bool:
     return request.url.scheme == "https"
 
 
-def set_cookie(request: Request, response: Response, name: str, value: str, **kw: object) -> None:
+def set_cookie(
+    request: Request, response: Response, name: str, value: str, *, max_age: int
+) -> None:
     response.set_cookie(
-        name, value, httponly=True, samesite="lax", secure=_secure(request), path="/", **kw
-    )  # type: ignore[arg-type]
+        name,
+        value,
+        max_age=max_age,
+        httponly=True,
+        samesite="lax",
+        secure=_secure(request),
+        path="/",
+    )
 
 
 def get_viewer(request: Request, session: SessionDep) -> Viewer:
@@ -126,7 +134,7 @@ def signin_csrf(request: Request) -> str:
 
 
 def signin_csrf_ok(request: Request, presented: str | None) -> bool:
-    expected = request.cookies.get(SIGNIN_COOKIE)
+    expected = request.cookies.get(SIGNIN_COOKIE) or ""
     return bool(expected and presented) and secrets.compare_digest(expected, presented or "")
 
 

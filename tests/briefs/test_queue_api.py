@@ -83,7 +83,9 @@ def test_feedback_reorders_the_queue_for_that_rep_only(world: tuple[TestClient, 
     assert snoozed.status_code == 200 and snoozed.json()["snoozed_until"] == until
     assert "Halvard Freight" not in _names(client, w, "rep1")  # out of the list until then
     snoozed = _queue(client, w, "rep1")["snoozed"]
-    assert snoozed == [{"account": "Halvard Freight", "account_id": halvard, "snoozed_until": until}]
+    assert snoozed == [
+        {"account": "Halvard Freight", "account_id": halvard, "snoozed_until": until}
+    ]
     assert _names(client, w, "manager")[0] == "Halvard Freight"  # kept per rep
     assert "Halvard Freight" not in _names(client, w, "manager", rep="rep1@acme.test")
 

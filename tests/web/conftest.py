@@ -77,21 +77,19 @@ def _wait_until_up(base: str, thread: threading.Thread) -> None:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """The demo workspace plus hostile ingested content for Tidewell Energy and a second
+    """The demo workspace plus hostile ingested content for Corvid Analytics and a second
     workspace, served by uvicorn on a loopback port (in a thread of this process)."""
     home = tmp_path_factory.mktemp("web-home")
     demo = _cli(home, "demo").split()
     tokens = {"manager": demo[3], "rep": demo[7]}
     tokens["admin"] = json.loads(_cli(home, "init", "--workspace", "demo", "--json"))["token"]
-    tokens["outsider"] = json.loads(_cli(home, "init", "--workspace", "other", "--json"))[
-        "token"
-    ]
+    tokens["outsider"] = json.loads(_cli(home, "init", "--workspace", "other", "--json"))["token"]
     outsider = json.loads(_cli(home, "accounts", "add", "Other Co", "--workspace", "other",
                                "--json"))  # fmt: skip
     feed = home / "hostile.xml"
     raw = (FIXTURES / "hostile-feed.xml").read_text("utf-8")
     feed.write_text(relative_dates(raw, datetime.now(UTC), rfc2822=True), "utf-8")
-    _cli(home, "ingest", str(feed), "--account", "Tidewell Energy", "--workspace", "demo")
+    _cli(home, "ingest", str(feed), "--account", "Corvid Analytics", "--workspace", "demo")
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     config = uvicorn.Config(

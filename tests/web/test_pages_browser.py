@@ -136,16 +136,14 @@ def test_rep_and_manager_journey(context: tuple[Any, Watch], server: Server) -> 
     assert watch.dialogs == [] and watch.foreign == []
 
 
-def test_hostile_content_is_inert_on_every_page(
-    context: tuple[Any, Watch], server: Server
-) -> None:
+def test_hostile_content_is_inert_on_every_page(context: tuple[Any, Watch], server: Server) -> None:
     ctx, watch = context
     page = ctx.new_page()
-    tidewell = _account_id(server, "Tidewell Energy")
+    corvid = _account_id(server, "Corvid Analytics")  # Jonas's account: the rep never sees it
     for who, paths in (
-        ("rep", ["/queue", f"/accounts/{tidewell}", "/process"]),
-        ("manager", ["/reviews", "/pipeline", "/queue", f"/accounts/{tidewell}"]),
-        ("admin", ["/sources", f"/accounts/{tidewell}"]),
+        ("rep", ["/queue", "/process"]),
+        ("manager", ["/reviews", "/pipeline", "/queue", f"/accounts/{corvid}"]),
+        ("admin", ["/sources", "/queue", f"/accounts/{corvid}"]),
     ):
         sign_in(page, server, who)
         for path in paths:
@@ -157,6 +155,8 @@ def test_hostile_content_is_inert_on_every_page(
             assert all(src.startswith(server.base + "/static/") for src in scripts), scripts
             links = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
             assert not [h for h in links if h.lower().startswith("javascript:")]
+            if path.startswith("/accounts/") or (path == "/queue" and who != "rep"):
+                assert "Corvid Analytics names new CFO" in page.locator("main").inner_text()
             handlers = page.evaluate(
                 "() => [...document.querySelectorAll('*')].flatMap(e => [...e.attributes]"
                 ".filter(a => a.name.startsWith('on')).map(a => a.name))"
@@ -211,9 +211,7 @@ def test_roles_tenancy_and_csrf(context: tuple[Any, Watch], server: Server) -> N
     assert page.goto(f"{server.base}/accounts/{outsider_account}").status == 404
 
 
-def test_docs_render_with_the_network_blocked(
-    context: tuple[Any, Watch], server: Server
-) -> None:
+def test_docs_render_with_the_network_blocked(context: tuple[Any, Watch], server: Server) -> None:
     ctx, watch = context
     page = ctx.new_page()
     page.goto(f"{server.base}/docs")
