@@ -4,6 +4,7 @@ hostile content, roles and tenancy, CSRF, offline /docs and the one-page printed
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
 import httpx
@@ -237,3 +238,32 @@ def test_the_busiest_brief_prints_to_one_page(context: tuple[Any, Watch], server
         pdf = page.pdf(format=size, print_background=True)
         pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
         assert pages == 1, f"{size}: {pages} pages"
+
+
+def test_every_page_answers_within_300_ms_on_the_demo(server: Server) -> None:
+    """Server time per page (loopback, warm), the slowest of three tries each."""
+    deal_id = _api(server, "manager", "/v1/deals")[0]["id"]
+    halvard = _account_id(server, "Halvard Freight")
+    pages = {
+        "rep": ["/queue", f"/accounts/{halvard}", f"/deals/{deal_id}", "/process"],
+        "manager": ["/reviews", "/pipeline", "/queue", f"/accounts/{halvard}"],
+        "admin": ["/sources"],
+    }
+    slow = {}
+    for who, paths in pages.items():
+        with httpx.Client(base_url=server.base, timeout=10) as client:
+            form = client.get("/signin")
+            csrf = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
+            assert csrf is not None
+            data = {"token": server.tokens[who], "csrf_token": csrf.group(1)}
+            assert client.post("/signin", data=data).status_code == 303
+            for path in paths:
+                assert client.get(path).status_code == 200  # warm: a brief is built once
+                took = []
+                for _ in range(3):
+                    started = time.perf_counter()
+                    assert client.get(path).status_code == 200
+                    took.append(time.perf_counter() - started)
+                if max(took) >= 0.3:
+                    slow[path] = max(took)
+    assert slow == {}
