@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from dealscout.briefs.labels import type_label
+from dealscout.ingestion.labels import type_label
 
 CRITERIA: dict[str, tuple[str, str]] = {
     "budget": ("Budget", "the buyer confirmed budget exists, is allocated or accessible"),

@@ -10,20 +10,24 @@ from fastapi.responses import RedirectResponse, Response
 
 from dealscout.accounts import service as accounts
 from dealscout.accounts import sessions
-from dealscout.api.deps import SessionDep, SettingsDep
-from dealscout.briefs import queue, queue_feedback
 from dealscout.briefs import service as briefs
-from dealscout.briefs.queue_schemas import QueueFilters
-from dealscout.coach import audit_service, deals, reviews
-from dealscout.coach.deal_schemas import Override, ReviewSubmit
 from dealscout.coach.process import load_process
 from dealscout.coach.vocab import CONTRACT_CRITERIA
 from dealscout.core.db import utcnow
 from dealscout.core.errors import BadInput, Forbidden
+from dealscout.core.http import SessionDep, SettingsDep
 from dealscout.core.llm import LLMGateway
+from dealscout.deals import audit as audit_service
+from dealscout.deals import reviews
+from dealscout.deals import service as deals
+from dealscout.deals.schemas import Override, ReviewSubmit
+from dealscout.flows import ingest as ingest_flow
 from dealscout.ingestion import sources
 from dealscout.ingestion.classify import SIGNAL_TYPES
 from dealscout.ingestion.source_schemas import SourceCreate, SourceUpdate
+from dealscout.queue import feedback as queue_feedback
+from dealscout.queue import service as queue
+from dealscout.queue.schemas import QueueFilters
 from dealscout.web import labels, views
 from dealscout.web.render import PageRoute, done, page
 from dealscout.web.security import (
@@ -41,7 +45,6 @@ from dealscout.web.security import (
     signin_csrf,
     signin_csrf_ok,
 )
-from dealscout.workers import followups
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 QUEUE_PAGE = 50
@@ -303,7 +306,7 @@ def pause_source(
 ) -> Response:
     source = sources.visible_source(session, viewer.user, source_id)
     update = SourceUpdate(enabled=not source.enabled)
-    source = sources.update_source(session, viewer.user, source_id, update)
+    source = ingest_flow.update_source(session, viewer.user, source_id, update)
     state = "resumed" if source.enabled else "paused"
     return done(request, f"Source {state}: {source.name}.", "/sources")
 
@@ -313,7 +316,7 @@ def fetch_source(
     request: Request, source_id: int, session: SessionDep, settings: SettingsDep, viewer: FormAdmin
 ) -> Response:
     source = sources.visible_source(session, viewer.user, source_id)
-    report = followups.fetch_and_follow_up(session, settings, source)
+    report = ingest_flow.fetch_and_follow_up(session, settings, source)
     session.commit()  # keep the outcome on the source either way
     if report.failure is not None:
         return done(request, f"Fetch failed: {report.failure}", "/sources")

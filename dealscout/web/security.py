@@ -18,8 +18,8 @@ from dealscout.accounts import sessions
 from dealscout.accounts.auth import Unauthorized
 from dealscout.accounts.models import User, WebSession
 from dealscout.accounts.service import require_role
-from dealscout.api.deps import SessionDep
 from dealscout.core.errors import Forbidden
+from dealscout.core.http import SessionDep
 
 SESSION_COOKIE = "ds_session"
 SIGNIN_COOKIE = "ds_signin"

@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from dealscout.briefs.schemas import Brief, BriefSection
-from dealscout.coach.deal_schemas import DealDetail, Override
 from dealscout.coach.process import SalesProcess
 from dealscout.coach.schemas import CoachReport, CriterionResult
+from dealscout.deals.schemas import DealDetail, Override
 from dealscout.ingestion.publisher import display_publisher
 from dealscout.ingestion.queries import workspace_signals
 

@@ -7,14 +7,9 @@ from sqlalchemy.orm import Session
 
 from dealscout.accounts.models import Account, User
 from dealscout.accounts.service import require_role
-from dealscout.coach.deal_schemas import (
-    DisagreementRow,
-    Override,
-    ReviewEventRead,
-    ReviewRead,
-    ReviewSubmit,
-)
-from dealscout.coach.models import (
+from dealscout.core.db import utcnow
+from dealscout.core.errors import BadInput, NotFound
+from dealscout.deals.models import (
     CoachReportRecord,
     CriterionOverride,
     Deal,
@@ -22,8 +17,13 @@ from dealscout.coach.models import (
     Review,
     ReviewEvent,
 )
-from dealscout.core.db import utcnow
-from dealscout.core.errors import BadInput, NotFound
+from dealscout.deals.schemas import (
+    DisagreementRow,
+    Override,
+    ReviewEventRead,
+    ReviewRead,
+    ReviewSubmit,
+)
 
 EXCERPT_CHARS = 220
 
@@ -58,7 +58,7 @@ def _history(session: Session, review_id: int) -> list[ReviewEventRead]:
 
 
 def _exit_criteria(session: Session, record: CoachReportRecord) -> list[Override]:
-    from dealscout.coach.deals import stage_exit_criteria  # deals reads reviews too
+    from dealscout.deals.service import stage_exit_criteria  # deals reads reviews too
 
     judged = {c["id"]: c["status"] for c in record.report.get("criteria", [])}
     exit_ids = stage_exit_criteria(session, record.workspace_id, record.stage)
