@@ -88,10 +88,11 @@ def page(
     **context: Any,
 ) -> HTMLResponse:
     flash = unquote(request.cookies.get(FLASH_COOKIE, ""))
+    nav = viewer.nav if viewer else getattr(request.state, "nav", None)
     html = (
         environment()
         .get_template(template)
-        .render(request=request, viewer=viewer, flash=flash, path=request.url.path, **context)
+        .render(viewer=viewer, nav=nav, flash=flash, path=request.url.path, **context)
     )
     response = HTMLResponse(html, status_code=status_code, headers=PAGE_HEADERS)
     if flash:

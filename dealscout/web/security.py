@@ -33,6 +33,24 @@ class SignInRequired(Exception):
 
 
 @dataclass(frozen=True)
+class Nav:
+    """What the page header needs, copied out of the session so that an error page, drawn
+    after the request's database work was rolled back, can still show it."""
+
+    label: str
+    role: str
+    csrf: str
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role in ("manager", "admin")
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+@dataclass(frozen=True)
 class Viewer:
     user: User
     web: WebSession
@@ -46,8 +64,8 @@ class Viewer:
         return self.user.role in ("manager", "admin")
 
     @property
-    def is_admin(self) -> bool:
-        return self.user.role == "admin"
+    def nav(self) -> Nav:
+        return Nav(self.user.name or self.user.email, self.user.role, self.csrf)
 
 
 def _secure(request: Request) -> bool:
@@ -76,7 +94,9 @@ def get_viewer(request: Request, session: SessionDep) -> Viewer:
         user, web = sessions.session_user(session, raw)
     except Unauthorized:
         raise SignInRequired from None
-    return Viewer(user, web)
+    viewer = Viewer(user, web)
+    request.state.nav = viewer.nav
+    return viewer
 
 
 async def presented_csrf(request: Request) -> str | None:
