@@ -16,7 +16,8 @@ from dealscout.ingestion import service, sources, vectors
 from dealscout.ingestion.fetch import SafeFetcher
 from dealscout.ingestion.models import Signal, Source
 from dealscout.ingestion.service import IngestReport
-from dealscout.ingestion.source_schemas import SourceUpdate
+from dealscout.ingestion.source_schemas import SourceCreate, SourceUpdate
+from dealscout.ingestion.urlsafety import AddressPolicy, checked_url_host
 from dealscout.queue.store import add_signals, refresh_accounts
 
 _STORES: dict[tuple[str | None, int, str], VectorStore] = {}
@@ -58,6 +59,14 @@ def fetch_and_follow_up(session: Session, settings: Settings, source: Source) ->
         report = service.fetch_source(session, source, fetcher)
     follow_up(session, settings, report)
     return report
+
+
+def create_source(session: Session, settings: Settings, user: User, data: SourceCreate) -> Source:
+    """Add a source once its URL passes the checks that need no network: http(s) only, a
+    host, no private, loopback or metadata IP literal (nor odd numeric spellings of one)
+    unless private addresses are allowed. What a name resolves to is checked at each fetch."""
+    checked_url_host(data.url, AddressPolicy.build(allow_private=settings.allow_private_urls))
+    return sources.create_source(session, user, data)
 
 
 def update_source(session: Session, user: User, source_id: int, data: SourceUpdate) -> Source:

@@ -290,13 +290,16 @@ def sources_page(request: Request, session: SessionDep, viewer: PageAdmin) -> Re
 def add_source(
     request: Request,
     session: SessionDep,
+    settings: SettingsDep,
     viewer: FormAdmin,
     url: Annotated[str, Form(max_length=2048)],
     name: Annotated[str, Form(max_length=200)] = "",
     account_id: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
+    if account_id and not account_id.isdigit():
+        raise BadInput(f"unknown account {account_id!r}")
     data = SourceCreate(url=url, name=name, account_id=int(account_id) if account_id else None)
-    source = sources.create_source(session, viewer.user, data)
+    source = ingest_flow.create_source(session, settings, viewer.user, data)
     return done(request, f"Source added: {source.name}.", "/sources")
 
 

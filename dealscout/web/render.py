@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from jinja2 import Environment, PackageLoader, select_autoescape
+from pydantic import ValidationError
 
 from dealscout.accounts.auth import Unauthorized
 from dealscout.briefs.render import safe_url
@@ -123,10 +124,12 @@ def error_page(request: Request, status_code: int, message: str) -> Response:
     return page(request, "error.html", None, status_code, title=title, message=message)
 
 
-def _validation_message(exc: RequestValidationError) -> str:
+def _validation_message(exc: RequestValidationError | ValidationError) -> str:
+    """One line naming each bad field (a request's locations start with body/query)."""
+    skip = 1 if isinstance(exc, RequestValidationError) else 0
     problems = []
     for err in exc.errors():
-        where = ".".join(str(p) for p in err.get("loc", ())[1:]) or "form"
+        where = ".".join(str(p) for p in err.get("loc", ())[skip:]) or "form"
         problems.append(f"{labels.humanize(where)}: {err.get('msg', 'invalid')}")
     return "; ".join(problems) or "the form is not valid"
 
@@ -150,7 +153,7 @@ class PageRoute(APIRoute):
                 return response
             except DealscoutError as exc:
                 return error_page(request, _status_of(exc), str(exc))
-            except RequestValidationError as exc:
+            except (RequestValidationError, ValidationError) as exc:
                 return error_page(request, 422, _validation_message(exc))
             except HTTPException as exc:
                 return error_page(request, exc.status_code, str(exc.detail))
