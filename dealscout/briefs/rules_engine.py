@@ -63,6 +63,11 @@ FLAG = "[flagged: the document contains instructions aimed at AI tools] "
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
+def words(identifier: str) -> str:
+    """An id as words in a sentence: ``economic_buyer`` → ``economic buyer``."""
+    return identifier.replace("_", " ")
+
+
 def gap(subject: str) -> BriefItem:
     return BriefItem(text=f"Not enough evidence: {subject}.")
 
@@ -368,8 +373,8 @@ def deal_questions(data: BriefInput) -> list[BriefItem]:
     items = []
     for criterion in deal.missing:
         asked = deal.questions.get(criterion) or []
-        text = asked[0] if asked else f"What would confirm {criterion.replace('_', ' ')}?"
-        items.append(BriefItem(text=f"{text} (open deal: {criterion} is missing)"))
+        text = asked[0] if asked else f"What would confirm {words(criterion)}?"
+        items.append(BriefItem(text=f"{text} (open deal: {words(criterion)} is missing)"))
     return items
 
 
@@ -385,7 +390,7 @@ def open_deal(data: BriefInput) -> BriefSection:
     if deal.verdict is None:
         items.append(BriefItem(text="Not coached yet: no note with a coach report."))
         return section("deal", items, "")
-    missing = ", ".join(deal.missing) if deal.missing else "none"
+    missing = ", ".join(words(c) for c in deal.missing) if deal.missing else "none"
     items.append(BriefItem(text=f"Missing exit criteria ({deal.stage}): {missing}."))
     risks = "; ".join(r.rstrip(". ") for r in deal.risks) if deal.risks else "none flagged"
     items.append(BriefItem(text=f"Risks: {risks}."))
