@@ -141,22 +141,21 @@ def _employees(count: int | None) -> str | None:
 
 
 def icp_fit(data: BriefInput) -> str | None:
+    """How the record fits the ICP, without restating the values the line above gives."""
     icp, account = data.profile.ideal_customer_profile, data.account
     checks: list[str] = []
     if icp.industries and account.industry:
         inside = account.industry.lower() in {i.lower() for i in icp.industries}
-        checks.append(
-            f"industry {account.industry} {'matches' if inside else 'is outside the ICP'}"
-        )
+        checks.append(f"industry {'matches' if inside else 'is outside the ICP'}")
     count = account.employee_count
     if (icp.employees_min is not None or icp.employees_max is not None) and count is not None:
         low, high = icp.employees_min or 0, icp.employees_max
         inside = count >= low and (high is None or count <= high)
         span = f"{low:,}–{high:,}" if high is not None else f"{low:,}+"
-        checks.append(f"{count:,} employees {'within' if inside else 'outside'} {span}")
+        checks.append(f"headcount {'within' if inside else 'outside'} {span}")
     if icp.regions and account.region:
         inside = account.region.upper() in {r.upper() for r in icp.regions}
-        checks.append(f"region {account.region} {'matches' if inside else 'is outside the ICP'}")
+        checks.append(f"region {'matches' if inside else 'is outside the ICP'}")
     return f"ICP fit: {'; '.join(checks)}." if checks else None
 
 

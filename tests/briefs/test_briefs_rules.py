@@ -108,7 +108,9 @@ def test_demo_sections_say_what_the_data_supports(demo) -> None:
     assert any(
         "open deal: timeline is missing" in t for t in _texts(halvard, "Discovery questions")
     )
-    assert "ICP fit: industry logistics matches" in " ".join(_texts(halvard, "Snapshot"))
+    snapshot = _texts(halvard, "Snapshot")
+    assert "ICP fit: industry matches; headcount within 500–10,000; region matches." in snapshot
+    assert " ".join(snapshot).count("1,800") == 1  # each fact once
 
     quillstone = account_brief(session, settings, world.accounts["Quillstone Bank"])
     assert quillstone.section("hiring").insufficient
