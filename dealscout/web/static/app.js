@@ -37,6 +37,7 @@
         var gone = body.remove && document.getElementById(body.remove);
         if (gone) {
           gone.remove();
+          feedback.focus();  // keyboard users keep their place: the message, not the page top
         } else if (button) {
           button.textContent = "Done";
         }
