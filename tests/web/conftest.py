@@ -23,6 +23,7 @@ from dealscout.api.main import create_app
 from dealscout.cli.demo import relative_dates
 from dealscout.cli.main import app
 from dealscout.core.config import Settings, get_settings
+from tests.conftest import SCALE_OUT_VARS
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -46,11 +47,11 @@ class Server:
     ids: dict[str, int] = field(default_factory=dict)
 
 
-def _cli(home: Path, *args: str) -> str:
+def _cli(*args: str) -> str:
     """The console script, in process (a fresh interpreter per command costs seconds)."""
     get_settings.cache_clear()
     try:
-        result = CliRunner().invoke(app, list(args), env={"DEALSCOUT_HOME": str(home)})
+        result = CliRunner().invoke(app, list(args))
     finally:
         get_settings.cache_clear()
     assert result.exit_code == 0, result.output
@@ -80,20 +81,28 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """The demo workspace plus hostile ingested content for Corvid Analytics and a second
     workspace, served by uvicorn on a loopback port (in a thread of this process)."""
     home = tmp_path_factory.mktemp("web-home")
-    demo = _cli(home, "demo").split()
+    with pytest.MonkeyPatch.context() as env:  # the embedded store only, whatever CI sets
+        for name in SCALE_OUT_VARS:
+            env.delenv(name, raising=False)
+        env.setenv("DEALSCOUT_HOME", str(home))
+        yield from _serve(tmp_path_factory, home)
+
+
+def _serve(tmp_path_factory: pytest.TempPathFactory, home: Path) -> Iterator[Server]:
+    demo = _cli("demo").split()
     tokens = {"manager": demo[3], "rep": demo[7]}
-    tokens["admin"] = json.loads(_cli(home, "init", "--workspace", "demo", "--json"))["token"]
-    tokens["outsider"] = json.loads(_cli(home, "init", "--workspace", "other", "--json"))["token"]
-    outsider = json.loads(_cli(home, "accounts", "add", "Other Co", "--workspace", "other",
+    tokens["admin"] = json.loads(_cli("init", "--workspace", "demo", "--json"))["token"]
+    tokens["outsider"] = json.loads(_cli("init", "--workspace", "other", "--json"))["token"]
+    outsider = json.loads(_cli("accounts", "add", "Other Co", "--workspace", "other",
                                "--json"))  # fmt: skip
     feed = home / "hostile.xml"
     raw = (FIXTURES / "hostile-feed.xml").read_text("utf-8")
     feed.write_text(relative_dates(raw, datetime.now(UTC), rfc2822=True), "utf-8")
-    _cli(home, "ingest", str(feed), "--account", "Corvid Analytics", "--workspace", "demo")
+    _cli("ingest", str(feed), "--account", "Corvid Analytics", "--workspace", "demo")
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     config = uvicorn.Config(
-        create_app(Settings(home=home)), host="127.0.0.1", port=port, log_level="warning"
+        create_app(Settings()), host="127.0.0.1", port=port, log_level="warning"
     )
     uvicorn_server = uvicorn.Server(config)
     thread = threading.Thread(target=uvicorn_server.run, daemon=True)
