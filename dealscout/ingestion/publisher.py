@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 _HTTP = ("http", "https")
+_SCHEME_ID = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S")  # demo:file.xml, not "Reuters: Biz"
 
 
 def site_of(url: str | None) -> str | None:
@@ -23,11 +25,10 @@ def site_of(url: str | None) -> str | None:
 def looks_like_locator(name: str) -> bool:
     """True for URLs, paths and ``scheme:rest`` ids, which are not publisher names."""
     text = name.strip()
-    head, sep, _ = text.partition(":")
     return (
         "/" in text
         or "\\" in text
-        or (bool(sep) and " " not in head)
+        or bool(_SCHEME_ID.match(text))
         or (" " not in text and text.rsplit(".", 1)[-1].lower() in ("xml", "html", "json", "rss"))
     )
 
