@@ -5,12 +5,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Query, Request
 
 from dealscout.accounts.auth import Unauthorized, authenticate
 from dealscout.accounts.models import User
 from dealscout.accounts.service import require_role
+from dealscout.core.fields import MAX_DB_INT
 from dealscout.core.http import SessionDep, SettingsDep
+
+# Ids and offsets past what the store holds are a 422, never a database error.
+IdPath = Annotated[int, Path(ge=1, le=MAX_DB_INT)]
+OffsetQuery = Annotated[int, Query(ge=0, le=MAX_DB_INT)]
 
 __all__ = ["SessionDep", "SettingsDep", "CurrentUser", "ManagerUser", "AdminUser"]
 

@@ -11,13 +11,13 @@ from sqlalchemy.orm import Session
 
 from dealscout.accounts.models import User
 from dealscout.core.config import Settings
+from dealscout.core.deadline import time_limit
 from dealscout.core.vectorstore import VectorStore
 from dealscout.ingestion import service, sources, vectors
 from dealscout.ingestion.fetch import SafeFetcher
 from dealscout.ingestion.models import Signal, Source
 from dealscout.ingestion.service import IngestReport
-from dealscout.ingestion.source_schemas import SourceCreate, SourceUpdate
-from dealscout.ingestion.urlsafety import AddressPolicy, checked_url_host
+from dealscout.ingestion.source_schemas import SourceUpdate
 from dealscout.queue.store import add_signals, refresh_accounts
 
 _STORES: dict[tuple[str | None, int, str], VectorStore] = {}
@@ -55,18 +55,11 @@ def follow_up(session: Session, settings: Settings, report: IngestReport) -> Non
 
 
 def fetch_and_follow_up(session: Session, settings: Settings, source: Source) -> IngestReport:
-    with SafeFetcher(settings) as fetcher:
+    """Fetch and ingest within the task time limit, which holds in worker threads too."""
+    with time_limit(settings.task_time_limit_s), SafeFetcher(settings) as fetcher:
         report = service.fetch_source(session, source, fetcher)
     follow_up(session, settings, report)
     return report
-
-
-def create_source(session: Session, settings: Settings, user: User, data: SourceCreate) -> Source:
-    """Add a source once its URL passes the checks that need no network: http(s) only, a
-    host, no private, loopback or metadata IP literal (nor odd numeric spellings of one)
-    unless private addresses are allowed. What a name resolves to is checked at each fetch."""
-    checked_url_host(data.url, AddressPolicy.build(allow_private=settings.allow_private_urls))
-    return sources.create_source(session, user, data)
 
 
 def update_source(session: Session, user: User, source_id: int, data: SourceUpdate) -> Source:

@@ -25,6 +25,7 @@ from dealscout.flows import ingest as ingest_flow
 from dealscout.ingestion import sources
 from dealscout.ingestion.classify import SIGNAL_TYPES
 from dealscout.ingestion.source_schemas import SourceCreate, SourceUpdate
+from dealscout.ingestion.urlsafety import AddressPolicy
 from dealscout.queue import feedback as queue_feedback
 from dealscout.queue import service as queue
 from dealscout.queue.schemas import QueueFilters
@@ -299,7 +300,8 @@ def add_source(
     if account_id and not account_id.isdigit():
         raise BadInput(f"unknown account {account_id!r}")
     data = SourceCreate(url=url, name=name, account_id=int(account_id) if account_id else None)
-    source = ingest_flow.create_source(session, settings, viewer.user, data)
+    policy = AddressPolicy.build(allow_private=settings.allow_private_urls)
+    source = sources.create_source(session, viewer.user, data, policy)
     return done(request, f"Source added: {source.name}.", "/sources")
 
 

@@ -1,7 +1,7 @@
 """web_sessions (browser sign-in) and review_events (every review submission is kept)
 
 Revision ID: 0006
-Revises: 0003
+Revises: 0008
 Create Date: 2026-12-07
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from dealscout.core.db import UTCDateTime
 
 revision: str = "0006"
-down_revision: str | None = "0003"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
