@@ -80,6 +80,25 @@ class Account(Base):
     version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
+class WebSession(Base):
+    """A signed-in browser: the cookie holds a random id, only its SHA-256 is stored.
+
+    The session lives no longer than the API token it was opened with, and dies with it."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    token_id: Mapped[int] = mapped_column(
+        ForeignKey("api_tokens.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class AuditEvent(Base):
     """Who did what to which record, and when. A deletion keeps the deleted rows (and the
     rows deleted with them) in ``detail``, so nothing leaves without a trace and a

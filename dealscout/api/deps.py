@@ -1,48 +1,23 @@
-"""Request dependencies: settings, a session that commits at the end, the calling user."""
+"""Request dependencies of the API: the calling user by bearer token (settings and the
+session come from ``core.http``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request
-from sqlalchemy.orm import Session
 
 from dealscout.accounts.auth import Unauthorized, authenticate
 from dealscout.accounts.models import User
 from dealscout.accounts.service import require_role
-from dealscout.core.config import Settings
-from dealscout.core.db import get_sessionmaker
 from dealscout.core.fields import MAX_DB_INT
+from dealscout.core.http import SessionDep, SettingsDep
 
 # Ids and offsets past what the store holds are a 422, never a database error.
 IdPath = Annotated[int, Path(ge=1, le=MAX_DB_INT)]
 OffsetQuery = Annotated[int, Query(ge=0, le=MAX_DB_INT)]
 
-
-async def get_app_settings(request: Request) -> Settings:
-    """Async: nothing here blocks, so it costs no worker-thread hop per request."""
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-SettingsDep = Annotated[Settings, Depends(get_app_settings)]
-
-
-def get_session(settings: SettingsDep) -> Iterator[Session]:
-    """The request is the unit of work: commit on success, roll back on any error."""
-    session = get_sessionmaker(settings.sqlalchemy_url)()
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
-
-
-SessionDep = Annotated[Session, Depends(get_session)]
+__all__ = ["SessionDep", "SettingsDep", "CurrentUser", "ManagerUser", "AdminUser"]
 
 
 def get_current_user(request: Request, session: SessionDep) -> User:

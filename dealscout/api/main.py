@@ -23,6 +23,7 @@ from dealscout.api.routes import (
 from dealscout.core.config import Settings, get_settings
 from dealscout.core.redact import install_log_redaction
 from dealscout.web import analytics as analytics_page
+from dealscout.web import app as web
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -31,6 +32,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="dealscout",
         version=__version__,
         description="Account research and deal coaching for B2B sales teams.",
+        docs_url=None,  # served by the pages, from local files (no CDN)
+        redoc_url=None,
     )
     app.state.settings = settings = settings or get_settings()
     install_error_handlers(app)
@@ -45,4 +48,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         v1.include_router(module.router)
     app.include_router(v1)
     app.include_router(analytics_page.router)
+    web.install(app)
     return app

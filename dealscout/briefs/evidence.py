@@ -19,6 +19,7 @@ from dealscout.deals.models import CoachReportRecord, Deal
 from dealscout.deals.service import criteria_state, stage_exit_criteria
 from dealscout.ingestion.injection import find_injection
 from dealscout.ingestion.models import Signal
+from dealscout.ingestion.publisher import display_publisher
 from dealscout.ingestion.queries import account_signals_query
 
 CLOSED_STAGES = ("won", "lost")
@@ -34,6 +35,7 @@ class DealView:
     amount: float | None
     currency: str
     close_date: date | None
+    contacts: list[str] = field(default_factory=list)  # "Name (title)"
     verdict: str | None = None
     coached_at: datetime | None = None
     missing: list[str] = field(default_factory=list)
@@ -70,7 +72,7 @@ def load_signals(session: Session, account_id: int) -> list[SignalView]:
             url=r.url,
             published_at=r.published_at,
             first_seen_at=r.first_seen_at,
-            source=r.source_name or "",
+            source=display_publisher(r.source_name, r.url),
             suspicious=r.suspicious,
             facts=dict(r.facts or {}),
         )  # fmt: skip
@@ -96,6 +98,11 @@ def injected_instructions(session: Session, signals: list[SignalView]) -> list[s
     return found
 
 
+def _contact(contact: dict[str, str]) -> str:
+    title = contact.get("title") or contact.get("role")
+    return f"{contact['name']} ({title})" if title else contact["name"]
+
+
 def open_deal(session: Session, account_id: int) -> DealView | None:
     """The most recently updated open deal with its criteria over all coached notes
     (the latest word wins) measured against its current stage's exit criteria."""
@@ -110,6 +117,7 @@ def open_deal(session: Session, account_id: int) -> DealView | None:
     base = DealView(
         id=deal.id, name=deal.name, stage=deal.stage, amount=deal.amount,
         currency=deal.currency, close_date=deal.close_date,
+        contacts=[_contact(c) for c in deal.contacts or [] if c.get("name")],
     )  # fmt: skip
     records = session.scalars(
         select(CoachReportRecord)

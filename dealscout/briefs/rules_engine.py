@@ -62,6 +62,11 @@ FLAG = "[flagged: the document contains instructions aimed at AI tools] "
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
+def words(identifier: str) -> str:
+    """An id as words in a sentence: ``economic_buyer`` → ``economic buyer``."""
+    return identifier.replace("_", " ")
+
+
 def gap(subject: str) -> BriefItem:
     return BriefItem(text=f"Not enough evidence: {subject}.")
 
@@ -114,9 +119,8 @@ def snapshot(data: BriefInput) -> BriefSection:
     fit = icp_fit(data)
     if fit:
         items.append(BriefItem(text=fit))
-    described = [s for s in trusted_top(data) if s.summary]
-    if described:
-        best = max(described[:10], key=lambda s: len(s.summary))
+    best = snapshot_signal(data)
+    if best is not None:
         text = f"Latest picture: {lead(best.summary)} ({cite(best, data)})"
         items.append(BriefItem(text=text, citations=[best.id]))
     return section(
@@ -124,28 +128,39 @@ def snapshot(data: BriefInput) -> BriefSection:
     )
 
 
+def snapshot_signal(data: BriefInput) -> SignalView | None:
+    """The most descriptive recent event that Why now does not already state."""
+    stated = {s.id for s in why_now_signals(data)}
+    described = [s for s in trusted_top(data) if s.summary and s.id not in stated]
+    return max(described[:10], key=lambda s: len(s.summary)) if described else None
+
+
 def _employees(count: int | None) -> str | None:
     return f"{count:,} employees" if count is not None else None
 
 
 def icp_fit(data: BriefInput) -> str | None:
+    """How the record fits the ICP, without restating the values the line above gives."""
     icp, account = data.profile.ideal_customer_profile, data.account
     checks: list[str] = []
     if icp.industries and account.industry:
         inside = account.industry.lower() in {i.lower() for i in icp.industries}
-        checks.append(
-            f"industry {account.industry} {'matches' if inside else 'is outside the ICP'}"
-        )
+        checks.append(f"industry {'matches' if inside else 'is outside the ICP'}")
     count = account.employee_count
     if (icp.employees_min is not None or icp.employees_max is not None) and count is not None:
         low, high = icp.employees_min or 0, icp.employees_max
         inside = count >= low and (high is None or count <= high)
         span = f"{low:,}–{high:,}" if high is not None else f"{low:,}+"
-        checks.append(f"{count:,} employees {'within' if inside else 'outside'} {span}")
+        checks.append(f"headcount {'within' if inside else 'outside'} {span}")
     if icp.regions and account.region:
         inside = account.region.upper() in {r.upper() for r in icp.regions}
-        checks.append(f"region {account.region} {'matches' if inside else 'is outside the ICP'}")
+        checks.append(f"region {'matches' if inside else 'is outside the ICP'}")
     return f"ICP fit: {'; '.join(checks)}." if checks else None
+
+
+def why_now_signals(data: BriefInput) -> list[SignalView]:
+    """The events Why now states; other sections refer to them without restating them."""
+    return trusted_top(data)[:MAX_WHY_NOW]
 
 
 def why_now(data: BriefInput) -> BriefSection:
@@ -154,15 +169,21 @@ def why_now(data: BriefInput) -> BriefSection:
             text=f"{type_label(s.type)}: {s.title} ({cite(s, data)})",
             citations=[s.id],
         )
-        for s in trusted_top(data)[:MAX_WHY_NOW]
+        for s in why_now_signals(data)
     ]
     return section("why_now", items, f"no signals in the last {WINDOW_DAYS} days")
 
 
 def timeline(data: BriefInput) -> BriefSection:
+    """The other recent events: Why now has the top ones, Snapshot its latest picture and
+    Hiring the job posts."""
+    stated = {s.id for s in why_now_signals(data)}
+    pictured = snapshot_signal(data)
+    stated |= {pictured.id} if pictured else set()
     groups: dict[str, list[SignalView]] = defaultdict(list)
     for signal in recent(data):  # newest first, so groups are ordered by their latest signal
-        groups[signal.type].append(signal)
+        if signal.id not in stated and signal.type != "hiring":
+            groups[signal.type].append(signal)
     items = []
     for type_, signals in groups.items():
         shown = signals[:MAX_PER_TIMELINE_GROUP]
@@ -174,7 +195,9 @@ def timeline(data: BriefInput) -> BriefSection:
         more = f"; and {len(signals) - len(shown)} more" if len(signals) > len(shown) else ""
         label = f"{type_label(type_)} ({len(signals)})"
         items.append(BriefItem(text=f"{label}: {entries}{more}", citations=[s.id for s in shown]))
-    return section("timeline", items, f"no signals in the last {WINDOW_DAYS} days")
+    return section(
+        "timeline", items, f"no further signals in the last {WINDOW_DAYS} days beyond Why now"
+    )
 
 
 def _named(signal: SignalView, account: str) -> list[tuple[str, str]]:
@@ -192,6 +215,7 @@ def _named(signal: SignalView, account: str) -> list[tuple[str, str]]:
 
 def people(data: BriefInput) -> BriefSection:
     seen: set[str] = set()
+    stated = {s.id for s in why_now_signals(data)}
     items: list[BriefItem] = []
     for signal in data.signals:  # newest first; an older mention still names a stakeholder
         if signal.suspicious:
@@ -203,10 +227,8 @@ def people(data: BriefInput) -> BriefSection:
             event = {"executive_hire": "appointed", "executive_departure": "leaving"}.get(
                 signal.type, "named"
             )
-            text = (
-                f"{person}, {title or 'title not stated'} "
-                f"({event}: {signal.title}; {cite(signal, data)})"
-            )
+            what = event if signal.id in stated else f"{event}: {signal.title}"
+            text = f"{person}, {title or 'title not stated'} ({what}; {cite(signal, data)})"
             items.append(BriefItem(text=text, citations=[signal.id]))
     return section(
         "people",
@@ -282,21 +304,23 @@ def talking_points(data: BriefInput) -> BriefSection:
     profile = data.profile
     if not profile.value_proposition:
         return section("talking_points", [], "the workspace profile has no value proposition")
-    pitch = lead(profile.value_proposition, 220)
+    stated = {s.id for s in why_now_signals(data)}
     items = []
     for signal in _distinct_types(trusted_top(data), MAX_TALKING_POINTS):
         persona = _persona_for(data, signal)
         cares = f" {persona.title} cares about {persona.cares_about}." if persona else ""
         rivals = _competitors_in(data, signal)
         rival = f" Mentions competitor {', '.join(rivals)}." if rivals else ""
-        text = (
-            f"{signal.title} ({cite(signal, data)}): {ANGLES.get(signal.type, ANGLES['other'])}. "
-            f"{pitch}{cares}{rival}"
-        )
+        event = type_label(signal.type) if signal.id in stated else signal.title
+        angle = ANGLES.get(signal.type, ANGLES["other"])
+        text = f"{event} ({cite(signal, data)}): {angle}.{cares}{rival}"
         items.append(BriefItem(text=text, citations=[signal.id]))
-    return section(
-        "talking_points", items, f"no signals in the last {WINDOW_DAYS} days to tie it to"
-    )
+    if not items:
+        return section(
+            "talking_points", [], f"no signals in the last {WINDOW_DAYS} days to tie it to"
+        )
+    pitch = BriefItem(text=f"Our pitch: {lead(profile.value_proposition, 220)}")
+    return section("talking_points", [pitch, *items], "")
 
 
 def _competitors_in(data: BriefInput, signal: SignalView) -> list[str]:
@@ -361,8 +385,8 @@ def deal_questions(data: BriefInput) -> list[BriefItem]:
     items = []
     for criterion in deal.missing:
         asked = deal.questions.get(criterion) or []
-        text = asked[0] if asked else f"What would confirm {criterion.replace('_', ' ')}?"
-        items.append(BriefItem(text=f"{text} (open deal: {criterion} is missing)"))
+        text = asked[0] if asked else f"What would confirm {words(criterion)}?"
+        items.append(BriefItem(text=f"{text} (open deal: {words(criterion)} is missing)"))
     return items
 
 
@@ -373,10 +397,12 @@ def open_deal(data: BriefInput) -> BriefSection:
     amount = f", {deal.amount:,.0f} {deal.currency}" if deal.amount is not None else ""
     close = f", close date {deal.close_date.isoformat()}" if deal.close_date else ""
     items = [BriefItem(text=f"{deal.name}: stage {deal.stage}{amount}{close}.")]
+    if deal.contacts:
+        items.append(BriefItem(text=f"Contacts: {'; '.join(deal.contacts)}."))
     if deal.verdict is None:
         items.append(BriefItem(text="Not coached yet: no note with a coach report."))
         return section("deal", items, "")
-    missing = ", ".join(deal.missing) if deal.missing else "none"
+    missing = ", ".join(words(c) for c in deal.missing) if deal.missing else "none"
     items.append(BriefItem(text=f"Missing exit criteria ({deal.stage}): {missing}."))
     risks = "; ".join(r.rstrip(". ") for r in deal.risks) if deal.risks else "none flagged"
     items.append(BriefItem(text=f"Risks: {risks}."))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -95,7 +96,17 @@ def shipped_processes() -> list[str]:
 
 def load_process(name_or_path: str | Path | None = None) -> SalesProcess:
     """The default process (None), a shipped template by name, or a YAML file by path."""
+    name = str(name_or_path or DEFAULT_PROCESS)
+    if name in shipped_processes():
+        return _shipped(name)
     source, data = _read(name_or_path)
+    return build_process(data, source)
+
+
+@lru_cache(maxsize=32)
+def _shipped(name: str) -> SalesProcess:
+    """Shipped templates never change while running; parsing one costs tens of ms."""
+    source, data = _read(name)
     return build_process(data, source)
 
 

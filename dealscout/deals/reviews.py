@@ -5,18 +5,74 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from dealscout.accounts.models import User
+from dealscout.accounts.models import Account, User
 from dealscout.accounts.service import require_role
 from dealscout.core.db import utcnow
 from dealscout.core.errors import BadInput, NotFound
-from dealscout.deals.models import CoachReportRecord, CriterionOverride, Deal, Review
-from dealscout.deals.schemas import DisagreementRow, Override, ReviewRead, ReviewSubmit
+from dealscout.deals.models import (
+    CoachReportRecord,
+    CriterionOverride,
+    Deal,
+    Note,
+    Review,
+    ReviewEvent,
+)
+from dealscout.deals.schemas import (
+    DisagreementRow,
+    Override,
+    ReviewEventRead,
+    ReviewRead,
+    ReviewSubmit,
+)
+
+EXCERPT_CHARS = 220
+
+
+def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """The note's opening on one line, cut at a word boundary."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    return flat[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def person_label(user: User | None) -> str:
+    return (user.name or user.email) if user is not None else ""
+
+
+def _history(session: Session, review_id: int) -> list[ReviewEventRead]:
+    events = session.scalars(
+        select(ReviewEvent).where(ReviewEvent.review_id == review_id).order_by(ReviewEvent.id)
+    )
+    return [
+        ReviewEventRead(
+            status=e.status,
+            comment=e.comment,
+            reviewer_id=e.reviewer_id,
+            reviewer=person_label(session.get(User, e.reviewer_id) if e.reviewer_id else None),
+            overrides=[Override.model_validate(o) for o in e.overrides],
+            at=e.created_at,
+        )
+        for e in events
+    ]
+
+
+def _exit_criteria(session: Session, record: CoachReportRecord) -> list[Override]:
+    from dealscout.deals.service import stage_exit_criteria  # deals reads reviews too
+
+    judged = {c["id"]: c["status"] for c in record.report.get("criteria", [])}
+    exit_ids = stage_exit_criteria(session, record.workspace_id, record.stage)
+    return [Override(criterion=c, status=judged[c]) for c in exit_ids if c in judged]
 
 
 def review_read(session: Session, review: Review) -> ReviewRead:
     record = session.get(CoachReportRecord, review.report_id)
     assert record is not None  # a review always has its report (FK, cascade)
     deal = session.get(Deal, record.deal_id)
+    note = session.get(Note, record.note_id)
+    owner_id = (deal.owner_id if deal else None) or (note.author_id if note else None)
+    rep = session.get(User, owner_id) if owner_id else None  # the deal's owner, else author
+    account = session.get(Account, deal.account_id) if deal else None
     overrides = session.execute(
         select(CriterionOverride.criterion, CriterionOverride.manager_status)
         .where(CriterionOverride.review_id == review.id)
@@ -35,6 +91,16 @@ def review_read(session: Session, review: Review) -> ReviewRead:
         risk_count=record.risk_count,
         missing=list(record.report.get("missing", [])),
         overrides=[Override(criterion=c, status=s) for c, s in overrides],  # type: ignore[arg-type]
+        rep_id=rep.id if rep else None,
+        rep=person_label(rep),
+        account_id=account.id if account else None,
+        account=account.name if account else "",
+        stage=record.stage,
+        note_id=record.note_id,
+        note_date=note.created_at if note else None,
+        excerpt=excerpt(note.text) if note else "",
+        exit_criteria=_exit_criteria(session, record),
+        history=_history(session, review.id),
     )
 
 
@@ -70,6 +136,17 @@ def submit_review(
             raise BadInput(f"criterion {override.criterion!r} is not in this report")
     review.status, review.comment = data.status, data.comment
     review.reviewer_id, review.reviewed_at = manager.id, utcnow()
+    session.add(
+        ReviewEvent(
+            workspace_id=manager.workspace_id,
+            review_id=review.id,
+            reviewer_id=manager.id,
+            status=data.status,
+            comment=data.comment,
+            overrides=[o.model_dump() for o in data.overrides],
+            created_at=review.reviewed_at,
+        )
+    )
     for override in data.overrides:
         if coach_status[override.criterion] == override.status:
             continue  # agreeing with the coach is not an override

@@ -94,6 +94,17 @@ class ReviewSubmit(BaseModel):
     overrides: list[Override] = Field(default_factory=list, max_length=40)
 
 
+class ReviewEventRead(BaseModel):
+    """One earlier submission of a review (they are kept, not replaced)."""
+
+    status: str
+    comment: str
+    reviewer_id: int | None
+    reviewer: str
+    overrides: list[Override] = Field(default_factory=list)
+    at: datetime
+
+
 class ReviewRead(BaseModel):
     id: int
     report_id: int
@@ -107,6 +118,18 @@ class ReviewRead(BaseModel):
     risk_count: int
     missing: list[str]
     overrides: list[Override] = Field(default_factory=list)
+    rep_id: int | None = Field(default=None, description="The deal's owner (else the author)")
+    rep: str = Field(default="", description="The rep's name, else email")
+    account_id: int | None = None
+    account: str = ""
+    stage: str = ""
+    note_id: int | None = None
+    note_date: datetime | None = None
+    excerpt: str = Field(default="", description="The note's opening, for a list view")
+    exit_criteria: list[Override] = Field(
+        default_factory=list, description="The stage's exit criteria as the coach judged them"
+    )
+    history: list[ReviewEventRead] = Field(default_factory=list)
 
 
 class FollowUp(BaseModel):

@@ -54,10 +54,14 @@ def visible_deals_query(user: User):  # type: ignore[no-untyped-def]
     return query
 
 
-def list_deals(session: Session, user: User, *, stage: str | None = None) -> list[Deal]:
+def list_deals(
+    session: Session, user: User, *, stage: str | None = None, account_id: int | None = None
+) -> list[Deal]:
     query = visible_deals_query(user).order_by(Deal.id)
     if stage:
         query = query.where(Deal.stage == stage)
+    if account_id is not None:
+        query = query.where(Deal.account_id == account_id)
     return list(session.scalars(query))
 
 

@@ -135,6 +135,11 @@ def _page_title(tree: Any) -> str:
     return one_line(tree.findtext(".//title") or "") if tree is not None else ""
 
 
+def page_title(html: bytes) -> str:
+    """The ``<title>`` of a page as plain text ("" when there is none)."""
+    return _page_title(load_tree(html))
+
+
 def extract_article(
     html: bytes | str, url: str | None, *, fetched_at: datetime | None = None
 ) -> RawItem:

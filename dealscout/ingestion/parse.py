@@ -329,9 +329,14 @@ def parse_document(
         return _feed_document(_parse_xml_feed(data, content_type, url, fetched_at))
     if kind == "html":
         postings = jobs.parse_jobposting_html(data, url=url, fetched_at=fetched_at)
-        if postings:
+        if postings:  # a careers page: its title names the publisher
             warnings = []
-            return ParsedDocument(kind="jobs", items=_capped(postings, warnings), warnings=warnings)
+            return ParsedDocument(
+                kind="jobs",
+                title=extract.page_title(data),
+                items=_capped(postings, warnings),
+                warnings=warnings,
+            )
         article = extract.extract_article(data, url, fetched_at=fetched_at)
         return ParsedDocument(kind="article", title=article.title, items=[article])
     item = _text_item(decode_text(data, content_type), url, fetched_at)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
 
 from dealscout.ingestion.match import Status
 from dealscout.ingestion.models import Signal, SignalAccount
@@ -21,3 +24,12 @@ def account_signals_query(account_id: int, link: Status = "matched") -> Select[S
             Signal.status == "active",
         )
     )
+
+
+def workspace_signals(session: Session, workspace_id: int, ids: Iterable[int]) -> dict[int, Signal]:
+    """The workspace's signals among ``ids`` (others are silently left out)."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    query = select(Signal).where(Signal.workspace_id == workspace_id, Signal.id.in_(wanted))
+    return {s.id: s for s in session.scalars(query)}

@@ -41,12 +41,22 @@ class QueueItem(BaseModel):
     opening_line: str | None
 
 
+class SnoozedAccount(BaseModel):
+    account: str
+    account_id: int
+    snoozed_until: date
+
+
 class Queue(BaseModel):
     weights_version: str
     rep: str | None = Field(description="The rep whose accounts and feedback this is; None: team.")
     as_of: datetime
     total: int
     items: list[QueueItem]
+    snoozed: list[SnoozedAccount] = Field(
+        default_factory=list,
+        description="Accounts snoozed by this rep: out of the list until the date shown.",
+    )
 
 
 class SnoozeRequest(BaseModel):

@@ -36,6 +36,7 @@ from dealscout.queue.schemas import (
     QueueFilters,
     QueueItem,
     Reason,
+    SnoozedAccount,
 )
 from dealscout.queue.scoring import (
     UNIT,
@@ -180,7 +181,9 @@ def _candidates(
     owner_id: int | None,
     filters: QueueFilters,
     icp: Icp,
+    snoozed: list[SnoozedAccount],
 ) -> list[_Candidate]:
+    """The accounts to rank; the ones the subject snoozed go to ``snoozed`` instead."""
     query = _accounts_query(viewer, owner_id, filters)
     account_ids = query.with_only_columns(Account.id)
     columns = (Account.id, Account.name, Account.industry, Account.employee_count, Account.region)
@@ -193,9 +196,14 @@ def _candidates(
     today = ctx.now.date()
     found = []
     for account_id, name, industry, employees, region in accounts:
+        snoozed_until, contacted_at = states.get(account_id, (None, None))
+        if snoozed_until is not None and snoozed_until > today:
+            snoozed.append(
+                SnoozedAccount(account=name, account_id=account_id, snoozed_until=snoozed_until)
+            )
+            continue
         fit, parts = fit_term(AccountFacts(industry, employees, region), icp, ctx.weights)
         deal_units, deal = deal_term(deals.get(account_id, []), today, ctx.weights)
-        snoozed_until, contacted_at = states.get(account_id, (None, None))
         fixed: dict[ContributionKind, int] = {
             "fit": fit,
             "deal": deal_units,
@@ -323,7 +331,7 @@ def _cited_signals(session: Session, page: list[_Candidate]) -> dict[int, Signal
     if not ids:
         return {}
     shown = load_only(
-        Signal.type, Signal.title, Signal.source_name, Signal.published_at, Signal.facts
+        Signal.type, Signal.title, Signal.source_name, Signal.url, Signal.published_at, Signal.facts
     )
     query = select(Signal).where(Signal.id.in_(ids)).options(shown)
     return {s.id: s for s in session.scalars(query)}
@@ -345,7 +353,8 @@ def build_queue(
         session, resolve_weights(workspace), subject, now or utcnow(), _dismissed(session, subject)
     )
     icp = Icp.from_profile(workspace.profile or {})
-    candidates = _candidates(ctx, viewer, owner_id, filters, icp)
+    snoozed: list[SnoozedAccount] = []
+    candidates = _candidates(ctx, viewer, owner_id, filters, icp, snoozed)
     page = _page(ctx, candidates, filters)
     signals = _cited_signals(session, page)
     return Queue(
@@ -354,4 +363,5 @@ def build_queue(
         as_of=ctx.now,
         total=len(candidates),
         items=[_item(c, filters.offset + i + 1, signals) for i, c in enumerate(page)],
+        snoozed=sorted(snoozed, key=lambda s: (s.snoozed_until, s.account)),
     )

@@ -6,6 +6,7 @@ from typing import Any
 
 from dealscout.ingestion.labels import type_label
 from dealscout.ingestion.models import Signal
+from dealscout.ingestion.publisher import display_publisher
 from dealscout.queue.scoring import DealContext
 
 
@@ -15,7 +16,8 @@ def _headline(signal: Signal) -> str:
 
 def signal_reason(signal: Signal) -> str:
     label = type_label(signal.type)
-    where = ", ".join(p for p in (signal.source_name, f"{signal.published_at:%Y-%m-%d}") if p)
+    publisher = display_publisher(signal.source_name, signal.url)
+    where = f"{publisher}, {signal.published_at:%Y-%m-%d}"
     return f"{label}: {_headline(signal)} ({where})."
 
 

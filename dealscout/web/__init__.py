@@ -1,0 +1,1 @@
+"""Server-rendered pages for reps, managers and admins: thin shells over domain functions."""

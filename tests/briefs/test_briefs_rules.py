@@ -90,13 +90,17 @@ def test_demo_sections_say_what_the_data_supports(demo) -> None:
     assert "Funding" in " ".join(_texts(halvard, "Why now"))
     hiring = _texts(halvard, "Hiring")
     assert any(t.startswith("Trend: 3 hiring signals") for t in hiring)
-    assert any(
-        "Ledgerline automates accounts payable" in t for t in _texts(halvard, "Talking points")
-    )
+    pitches = [t for t in _texts(halvard, "Talking points") if "Ledgerline automates" in t]
+    assert len(pitches) == 1 and pitches[0].startswith("Our pitch:")  # said once, not per point
     assert (
-        len(_texts(halvard, "Talking points")) <= 3
+        len(_texts(halvard, "Talking points")) <= 1 + 3
         and len(_texts(halvard, "Discovery questions")) <= 5
     )
+    for item in halvard.sections[1].items:  # each event stated once (job posts: and counted)
+        label, _, rest = item.text.partition(": ")
+        title = rest.split(" (")[0]
+        saying = [s.title for s in halvard.sections for i in s.items if title in i.text]
+        assert saying == ["Why now"] + (["Hiring"] if label == "Hiring" else []), saying
     deal = _texts(halvard, "Open deal")
     assert deal[0].startswith("Halvard AP automation: stage qualify")
     assert "Missing exit criteria (qualify): timeline." in deal
@@ -104,7 +108,9 @@ def test_demo_sections_say_what_the_data_supports(demo) -> None:
     assert any(
         "open deal: timeline is missing" in t for t in _texts(halvard, "Discovery questions")
     )
-    assert "ICP fit: industry logistics matches" in " ".join(_texts(halvard, "Snapshot"))
+    snapshot = _texts(halvard, "Snapshot")
+    assert "ICP fit: industry matches; headcount within 500–10,000; region matches." in snapshot
+    assert " ".join(snapshot).count("1,800") == 1  # each fact once
 
     quillstone = account_brief(session, settings, world.accounts["Quillstone Bank"])
     assert quillstone.section("hiring").insufficient

@@ -104,7 +104,14 @@ def test_manager_reviews_riskiest_first_with_overrides(world: dict) -> None:
         "/v1/reviews", params={"status": "pending"}, headers=manager.headers
     ).json()
     assert [r["deal_id"] for r in pending][0] == risky
-    review_id = pending[-1]["id"]
+    item = pending[-1]  # what a list needs without opening the note
+    assert item["rep"] == "rep@acme.test" and item["account"] == "Halvard Freight"
+    assert item["stage"] == "qualify" and item["note_date"]
+    assert item["excerpt"].startswith("Call with") and "\n" not in item["excerpt"]
+    assert [c["criterion"] for c in item["exit_criteria"]] == [
+        "budget", "economic_buyer", "pain", "timeline", "next_step"
+    ]  # fmt: skip
+    review_id = item["id"]
     body = {"status": "needs_work", "comment": "Budget is the CFO's hope, not a commitment.",
             "overrides": [{"criterion": "budget", "status": "missing"}]}  # fmt: skip
     reviewed = client.post(f"/v1/reviews/{review_id}", json=body, headers=manager.headers)
@@ -117,6 +124,14 @@ def test_manager_reviews_riskiest_first_with_overrides(world: dict) -> None:
     rates = client.get("/v1/reviews/disagreement", headers=manager.headers).json()
     assert rates == [{"criterion": "budget", "overrides": 1, "reviews": 1, "rate": 1.0}]
     assert len(client.get("/v1/reviews", headers=manager.headers).json()) == 1
+
+    again = {"status": "approved", "comment": "Confirmed with the CFO.", "overrides": []}
+    second = client.post(f"/v1/reviews/{review_id}", json=again, headers=manager.headers).json()
+    assert second["status"] == "approved"
+    assert [(h["status"], h["comment"][:9]) for h in second["history"]] == [
+        ("needs_work", "Budget is"), ("approved", "Confirmed")
+    ]  # earlier reviews are kept, not replaced  # fmt: skip
+    assert second["history"][0]["overrides"] == [{"criterion": "budget", "status": "missing"}]
 
 
 def test_deals_are_private_to_owner_team_and_workspace(world: dict) -> None:

@@ -39,17 +39,58 @@ def test_upgrade_backfills_history_and_report_columns() -> None:
     engine = create_engine(url)
     day, moment = "2026-02-04 00:00:00", "2026-02-03 04:05:06"
     with engine.begin() as conn:
-        _insert(conn, "workspaces", id=1, name="w", profile="{}", queue_weights="{}",
-                created_at=day)
-        _insert(conn, "accounts", id=1, workspace_id=1, name="A", aliases="[]", created_at=day,
-                updated_at=day)
-        _insert(conn, "deals", id=7, workspace_id=1, account_id=1, name="D", stage="discover",
-                currency="USD", contacts="[]", created_at=moment, updated_at=moment)
-        _insert(conn, "notes", id=1, workspace_id=1, deal_id=7, stage="qualify", text="n",
-                created_at=day)
-        _insert(conn, "coach_reports", id=1, workspace_id=1, deal_id=7, note_id=1,
-                stage="qualify", engine="rules", verdict="hold", process_name="default",
-                process_version="1", risk_count=0, report=REPORT, created_at=day)
+        _insert(
+            conn, "workspaces", id=1, name="w", profile="{}", queue_weights="{}", created_at=day
+        )
+        _insert(
+            conn,
+            "accounts",
+            id=1,
+            workspace_id=1,
+            name="A",
+            aliases="[]",
+            created_at=day,
+            updated_at=day,
+        )
+        _insert(
+            conn,
+            "deals",
+            id=7,
+            workspace_id=1,
+            account_id=1,
+            name="D",
+            stage="discover",
+            currency="USD",
+            contacts="[]",
+            created_at=moment,
+            updated_at=moment,
+        )
+        _insert(
+            conn,
+            "notes",
+            id=1,
+            workspace_id=1,
+            deal_id=7,
+            stage="qualify",
+            text="n",
+            created_at=day,
+        )
+        _insert(
+            conn,
+            "coach_reports",
+            id=1,
+            workspace_id=1,
+            deal_id=7,
+            note_id=1,
+            stage="qualify",
+            engine="rules",
+            verdict="hold",
+            process_name="default",
+            process_version="1",
+            risk_count=0,
+            report=REPORT,
+            created_at=day,
+        )
     command.upgrade(_alembic(url), "head")
     with engine.connect() as conn:
         history = conn.execute(

@@ -1,8 +1,8 @@
 """A real HTTP server on loopback that receives webhook POSTs (Slack-style), for tests.
 
-    with WebhookReceiver(fail_first=1) as hook:   # answers 500 once, then 200
-        ... post to hook.url ...
-        assert hook.payloads[0]["text"]
+with WebhookReceiver(fail_first=1) as hook:   # answers 500 once, then 200
+    ... post to hook.url ...
+    assert hook.payloads[0]["text"]
 """
 
 from __future__ import annotations

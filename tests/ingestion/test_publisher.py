@@ -1,0 +1,44 @@
+"""Publisher names: a person's name for the source, the document's title, else the site —
+never a path, a URL or a ``scheme:rest`` source id."""
+
+from __future__ import annotations
+
+import pytest
+
+from dealscout.ingestion.publisher import display_publisher, looks_like_locator, publisher_name
+
+
+@pytest.mark.parametrize(
+    ("name", "locator"),
+    [
+        ("demo:halvard-freight.xml", True),
+        ("https://feeds.example.com/rss", True),
+        ("/srv/feeds/news.xml", True),
+        ("news.xml", True),
+        ("Halvard Freight Newsroom", False),
+        ("Lumenfield Health — News", False),
+        ("Reuters: Business", False),  # a colon inside words is not a scheme
+        ("example.com", False),
+    ],
+)
+def test_locators_are_told_from_names(name: str, locator: bool) -> None:
+    assert looks_like_locator(name) is locator
+
+
+def test_the_best_available_name_wins() -> None:
+    assert publisher_name("Grid News", "https://g.example/rss", "Feed title") == "Grid News"
+    url = "https://www.g.example/rss"
+    assert publisher_name(url, url, "Grid News <b>") == "Grid News <b>"  # text, escaped later
+    assert publisher_name(url, url, "") == "g.example"
+    local = "demo:jobs.json"
+    assert publisher_name(local, local, "", ("https://boards.g.example/1",)) == "boards.g.example"
+    assert publisher_name(local, local) == "unknown publisher"
+
+
+def test_signals_stored_with_a_locator_show_their_site() -> None:
+    assert display_publisher("demo:halvard-freight.xml", "https://www.halvard.example/n") == (
+        "halvard.example"
+    )
+    assert display_publisher("Halvard Freight Newsroom", None) == "Halvard Freight Newsroom"
+    assert display_publisher("https://feeds.g.example/rss", None) == "feeds.g.example"
+    assert display_publisher("demo:x.xml", "javascript:alert(1)") == "unknown publisher"
