@@ -24,6 +24,7 @@ from dealscout.cli.output import fail, progress
 from dealscout.coach import deals
 from dealscout.coach.deal_schemas import Contact, DealCreate
 from dealscout.coach.models import Deal
+from dealscout.core.config import get_settings
 from dealscout.core.db import utcnow
 from dealscout.core.lock import StoreLock
 from dealscout.ingestion import service as ingestion
@@ -75,7 +76,7 @@ def _load_feeds(store: CliStore, folder: Path, now: datetime) -> None:
         report = ingestion.ingest_bytes(
             store.session, source, data, _CONTENT_TYPES[path.suffix], None
         )
-        followups.follow_up(store.session, store.settings, report)
+        followups.follow_up(store.session, report, store.workspace.id)
         progress(f"  {row['file']}: {report.new} new, {report.duplicates} duplicate")
 
 
@@ -145,11 +146,14 @@ def demo(
     """Load the demo workspace and print a manager's token."""
     if not (path / "accounts.csv").is_file():
         fail(f"no demo data in {path}")
-    with open_store(workspace) as store, StoreLock(store.settings):
-        progress(f"loading demo data from {path} into workspace {workspace!r}")
-        load_demo(store, path)
-        users = service.list_users(store.session, store.workspace.id)
-        manager = next(u for u in users if u.role == "manager")
-        _, raw = auth.issue_token(store.session, manager, name="demo")
+    settings = get_settings()
+    with StoreLock(settings):
+        with open_store(workspace) as store:
+            progress(f"loading demo data from {path} into workspace {workspace!r}")
+            load_demo(store, path)
+            users = service.list_users(store.session, store.workspace.id)
+            manager = next(u for u in users if u.role == "manager")
+            _, raw = auth.issue_token(store.session, manager, name="demo")
+        followups.write_queued_vectors(settings)
     typer.echo(f"manager: {manager.email}")
     typer.echo(f"token: {raw}")

@@ -31,14 +31,23 @@ class Settings(BaseSettings):
     )
     fetch_timeout_s: float = Field(default=15.0, validation_alias="DEALSCOUT_FETCH_TIMEOUT")
     max_note_chars: int = Field(default=50_000, validation_alias="DEALSCOUT_MAX_NOTE_CHARS")
-    broker_visibility_timeout_s: int = Field(
-        default=300, validation_alias="DEALSCOUT_BROKER_VISIBILITY_TIMEOUT"
+    task_time_limit_s: int = Field(default=180, ge=5, validation_alias="DEALSCOUT_TASK_TIME_LIMIT")
+    reconcile_interval_s: float = Field(
+        default=900.0, gt=0, validation_alias="DEALSCOUT_RECONCILE_INTERVAL"
     )
+    metrics_token: str | None = Field(default=None, validation_alias="DEALSCOUT_METRICS_TOKEN")
     poll_interval_s: float = Field(default=60.0, gt=0, validation_alias="DEALSCOUT_POLL_INTERVAL")
     model_cache: Path = Field(
         default=Path("~/.cache/dealscout"), validation_alias="DEALSCOUT_MODEL_CACHE"
     )
     embedded_worker_threads: int = Field(default=2, validation_alias="DEALSCOUT_WORKER_THREADS")
+
+    @property
+    def broker_visibility_timeout_s(self) -> int:
+        """How long an unacknowledged task waits before the broker hands it out again: just
+        past the task time limit, so a live task is never handed out twice and a killed
+        worker's task comes back as soon as it could have finished."""
+        return self.task_time_limit_s + 10
 
     @property
     def home_dir(self) -> Path:

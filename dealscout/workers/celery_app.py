@@ -43,14 +43,18 @@ def configure_celery(settings: Settings) -> Celery:
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
         task_default_queue="dealscout",
-        task_time_limit=600,
-        task_soft_time_limit=540,
+        task_time_limit=settings.task_time_limit_s,
+        task_soft_time_limit=max(1, settings.task_time_limit_s - 10),
         task_ignore_result=True,
         worker_hijack_root_logger=False,
         beat_schedule={
             "poll-due-sources": {
                 "task": "ingestion.poll_due_sources",
                 "schedule": settings.poll_interval_s,
+            },
+            "reconcile-vectors": {
+                "task": "vectors.reconcile",
+                "schedule": settings.reconcile_interval_s,
             },
         },
         timezone="UTC",

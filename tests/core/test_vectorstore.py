@@ -96,8 +96,8 @@ def ws() -> str:
     return f"w{uuid.uuid4().hex[:12]}"
 
 
-def test_ping_and_client_kind(store: VectorStore, ws: str, settings: Settings) -> None:
-    assert store.ping()
+def test_write_read_check_and_client_kind(store: VectorStore, ws: str, settings: Settings) -> None:
+    store.check_write_read()
     if settings.chroma_host is None:
         assert (settings.chroma_path / "chroma.sqlite3").exists()
 
@@ -160,5 +160,7 @@ def test_every_vector_needs_an_account() -> None:
         collection_name("../etc")
 
 
-def test_ping_is_false_when_server_is_down() -> None:
-    assert not VectorStore(Settings(CHROMA_HOST="127.0.0.1", CHROMA_PORT=_free_port())).ping()
+def test_write_read_check_fails_when_server_is_down() -> None:
+    store = VectorStore(Settings(CHROMA_HOST="127.0.0.1", CHROMA_PORT=_free_port()))
+    with pytest.raises(Exception):  # noqa: B017  (whatever the client raises for "refused")
+        store.check_write_read()

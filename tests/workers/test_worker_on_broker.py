@@ -44,7 +44,7 @@ def _feed(n: int) -> bytes:
 @pytest.fixture
 def scale_out(pg_url: str, broker_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv("DEALSCOUT_ALLOW_PRIVATE_URLS", "1")
-    monkeypatch.setenv("DEALSCOUT_BROKER_VISIBILITY_TIMEOUT", "4")
+    monkeypatch.setenv("DEALSCOUT_TASK_TIME_LIMIT", "5")
     get_settings.cache_clear()
     redis.Redis.from_url(broker_url).flushdb()
     return broker_url

@@ -50,6 +50,7 @@ def fetch_source(
     source = sources.visible_source(session, user, source_id)
     report = followups.fetch_and_follow_up(session, settings, source)
     session.commit()  # keep the failure record even when we answer with an error
+    followups.write_vectors(settings, report)
     if isinstance(report.failure, Refused | Transient):
         raise report.failure
     return SourceRead.model_validate(source)
