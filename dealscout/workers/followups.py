@@ -81,9 +81,8 @@ def write_queued_vectors(settings: Settings) -> int:
 def reconcile(settings: Settings) -> vectors.Reconciled:
     """Bring every workspace's vectors in step with SQL (startup, reindex, periodically)."""
     store = vector_store(settings)
-    total = vectors.Reconciled()
     with session_scope(settings.sqlalchemy_url) as session:
-        vectors.embed_outbox(session, store)
+        total = vectors.Reconciled(embedded=vectors.embed_outbox(session, store))
         known = {str(i) for i in session.scalars(select(Workspace.id))}
         for workspace_id in sorted(known, key=int):
             done = vectors.reconcile_workspace(session, store, int(workspace_id))
