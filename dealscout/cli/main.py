@@ -7,6 +7,7 @@ import sys
 
 from dealscout.cli import (  # noqa: F401  (register commands)
     admin,
+    backup,
     briefs,
     classify,
     coach,
