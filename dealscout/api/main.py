@@ -6,7 +6,19 @@ from fastapi import APIRouter, FastAPI
 
 from dealscout import __version__
 from dealscout.api.errors import install_error_handlers
-from dealscout.api.routes import accounts, briefs, deals, health, profile, queue, sources, users
+from dealscout.api.middleware.metrics import MetricsMiddleware
+from dealscout.api.middleware.requests import RequestContextMiddleware
+from dealscout.api.routes import (
+    accounts,
+    briefs,
+    deals,
+    health,
+    metrics,
+    profile,
+    queue,
+    sources,
+    users,
+)
 from dealscout.core.config import Settings, get_settings
 
 
@@ -18,7 +30,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings or get_settings()
     install_error_handlers(app)
+    app.add_middleware(MetricsMiddleware)
+    app.add_middleware(RequestContextMiddleware)  # outermost: its id covers everything
     app.include_router(health.router)
+    app.include_router(metrics.router)
     v1 = APIRouter(prefix="/v1")
     for module in (accounts, users, sources, deals, briefs, profile, queue):
         v1.include_router(module.router)

@@ -53,6 +53,7 @@ from dealscout.briefs.weights import QueueWeights, resolve_weights
 from dealscout.coach.models import Deal
 from dealscout.core.db import utcnow
 from dealscout.core.errors import Forbidden, NotFound
+from dealscout.core.telemetry import timed
 from dealscout.ingestion.models import Signal, SignalAccount
 
 REASONS = 3
@@ -317,6 +318,7 @@ def _cited_signals(session: Session, page: list[_Candidate]) -> dict[int, Signal
     return {s.id: s for s in session.scalars(query)}
 
 
+@timed("queue_build")
 def build_queue(
     session: Session,
     viewer: User,

@@ -14,6 +14,7 @@ from dealscout.cli.app import app
 from dealscout.cli.output import fail
 from dealscout.core.config import Settings, get_settings
 from dealscout.core.lock import StoreLock
+from dealscout.core.telemetry import configure_json_logging
 from dealscout.workers import followups
 from dealscout.workers.celery_app import configure_celery
 
@@ -35,6 +36,7 @@ def serve(
     from dealscout.workers.embedded import EmbeddedWorker
 
     settings = get_settings()
+    configure_json_logging()
     lock = StoreLock(settings)
     lock.acquire()
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
@@ -85,6 +87,7 @@ def worker(
         fail(
             "set CELERY_BROKER_URL to run separate workers; `dealscout serve` runs the embedded one"
         )
+    configure_json_logging()
     celery = configure_celery(settings)
     celery.worker_main(
         [
