@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,15 +18,9 @@ from dealscout.briefs.models import BriefCache
 from dealscout.core.config import get_settings
 from dealscout.core.db import get_sessionmaker
 from tests.support.httpserver import LoopbackServer
+from tests.support.serve import CLI, free_port
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-CLI = [sys.executable, "-c", "from dealscout.cli.main import run; run()"]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture
@@ -36,7 +28,7 @@ def served(clean_env: Path) -> Iterator[tuple[str, dict[str, str]]]:
     env = {**os.environ, "DEALSCOUT_ALLOW_PRIVATE_URLS": "1", "DEALSCOUT_POLL_INTERVAL": "1"}
     init = subprocess.run([*CLI, "init"], env=env, capture_output=True, text=True, timeout=120)
     token = init.stdout.strip().splitlines()[-1].removeprefix("token: ")
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [*CLI, "serve", "--port", str(port)],
         env=env,
