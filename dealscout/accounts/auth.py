@@ -20,6 +20,8 @@ class Unauthorized(DealscoutError):
     """Missing, malformed, unknown, expired or revoked token (HTTP 401)."""
 
 
+LAST_USE_RESOLUTION = timedelta(minutes=1)  # how precisely a token's last use is kept
+
 def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
@@ -54,7 +56,8 @@ def authenticate(session: Session, raw: str) -> User:
     user = session.get(User, token.user_id)
     if user is None:
         raise Unauthorized("unknown or revoked token")
-    token.last_used_at = now
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USE_RESOLUTION:
+        token.last_used_at = now  # not on every request: a write per read serialized SQLite
     return user
 
 
