@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from celery import Celery
-from celery.signals import worker_process_init
+from celery.signals import worker_process_init, worker_ready
 
 from dealscout.core.config import Settings
 from dealscout.core.db import forget_inherited_connections
@@ -21,6 +21,14 @@ celery_app = Celery("dealscout", include=["dealscout.workers.tasks"])
 @worker_process_init.connect
 def _after_fork(**_kwargs: Any) -> None:
     forget_inherited_connections()
+
+
+@worker_ready.connect
+def _reconcile_on_start(sender: Any, **_kwargs: Any) -> None:
+    """A started worker (``dealscout worker``) queues a vector reconciliation: what a killed
+    worker committed without writing its vectors is embedded now, not at the next beat.
+    (``dealscout serve`` reconciles at startup itself; its embedded worker sends no signal.)"""
+    sender.app.send_task("vectors.reconcile")
 
 
 def configure_celery(settings: Settings) -> Celery:
