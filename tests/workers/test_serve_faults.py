@@ -3,6 +3,7 @@ of a large feed and restarted; SIGTERM and SIGINT; a vector store deleted or cor
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import signal
@@ -118,7 +119,7 @@ def test_serve_killed_mid_fetch_then_retried_loses_and_duplicates_nothing(
     assert followups.vector_store(settings).ids(workspace_id) == active  # vectors = SQL
 
 
-def test_readyz_sees_a_deleted_vector_folder_and_sigterm_leaves_no_process(
+def test_backup_while_serving_readyz_on_a_deleted_vector_folder_and_sigterm(
     env: dict[str, str], clean_env: Path
 ) -> None:
     init_token(env)
@@ -127,6 +128,11 @@ def test_readyz_sees_a_deleted_vector_folder_and_sigterm_leaves_no_process(
     try:
         assert session_processes(pid) == [pid], "serve should run its worker and beat as threads"
         assert httpx.get(f"{served.base}/readyz").status_code == 200
+        backup = clean_env.parent / "backup"
+        saved = subprocess.run([*CLI, "backup", str(backup), "--json"], env=env,
+                               capture_output=True, text=True, timeout=180)  # fmt: skip
+        assert saved.returncode == 0, saved.stderr  # while the server holds the store
+        assert json.loads(saved.stdout)["counts"]["workspaces"] == 1
         subprocess.run(["rm", "-rf", str(clean_env / "chroma")], check=True)
         answer = httpx.get(f"{served.base}/readyz")
         assert answer.status_code == 503

@@ -133,6 +133,9 @@ def test_killed_worker_loses_nothing_and_duplicates_nothing(
         )
         assert finished, "not every source was fetched after the restart"
         back_after = time.monotonic() - restarted
+        # what the killed worker committed without vectors, the restarted one reconciles
+        outbox = select(func.count()).select_from(VectorOutbox)
+        assert _wait_for(lambda: _count(outbox) == 0, 180), "vectors still queued"
     finally:
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait(timeout=20)
@@ -141,11 +144,10 @@ def test_killed_worker_loses_nothing_and_duplicates_nothing(
     assert _count(select(func.count(Signal.id))) == total
     assert _count(select(func.count(func.distinct(Signal.guid)))) == total
     assert _count(select(func.count(Signal.id)).where(Signal.status == "active")) == total
-    # redelivered by the visibility timeout (time limit + 10 s), not after 300 s
-    assert back_after < settings.broker_visibility_timeout_s + 60, back_after
-    # what the killed worker committed without vectors, the restarted one reconciled
-    assert _wait_for(lambda: _count(select(func.count()).select_from(VectorOutbox)) == 0, 120)
     with get_sessionmaker(settings.sqlalchemy_url)() as session:
         workspace_id = workspace.id
         in_sql = {str(i) for i in session.scalars(select(Signal.id))}
     assert followups.vector_store(settings).ids(workspace_id) == in_sql  # vectors = SQL
+    # the killed worker's tasks came back after the visibility timeout (time limit + 10 s =
+    # 50 s here), not the 300 s it used to be; the rest is a loaded machine's processing
+    assert back_after < settings.broker_visibility_timeout_s + 120, back_after
