@@ -40,7 +40,8 @@ from sqlalchemy import create_engine, text
 
 from dealscout.core.config import normalize_database_url
 from tests.support.httpserver import LoopbackServer, Reply, Request
-from tests.support.serve import CLI, free_port, wait_for
+from tests.support.serve import CLI, free_port
+from tests.support.waiting import wait_until
 
 RATE = 20
 MIX = ["brief"] * 10 + ["queue"] * 6 + ["note"] * 4
@@ -213,7 +214,7 @@ def load_run(seconds: float) -> tuple[str, Stats, int]:
             stack.enter_context(_process(env, log, "worker", "--concurrency", "2"))
             stack.enter_context(_process(env, log, "beat"))
         stack.enter_context(_process(env, log, *serve))
-        if not wait_for(lambda: _healthy(base), timeout=180):
+        if not wait_until(lambda: _healthy(base)):
             raise RuntimeError(f"serve did not start: {log.read_text()[-1000:]}")
         with httpx.Client(base_url=base, headers=headers, timeout=60) as client:
             accounts = client.get("/v1/accounts").json()

@@ -22,6 +22,7 @@ class Unauthorized(DealscoutError):
 
 LAST_USE_RESOLUTION = timedelta(minutes=1)  # how precisely a token's last use is kept
 
+
 def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 

@@ -13,7 +13,7 @@ from dealscout.core import backup as backups
 from dealscout.core.config import get_settings
 from dealscout.core.db import migrate
 from dealscout.core.lock import StoreLock
-from dealscout.workers import followups
+from dealscout.flows import ingest as ingest_flow
 
 
 @app.command()
@@ -42,11 +42,11 @@ def restore(
     with StoreLock(settings):
         manifest = backups.restore(settings.sqlalchemy_url, path, force=force)
         migrate(settings.sqlalchemy_url)
-        store = followups.vector_store(settings)
+        store = ingest_flow.vector_store(settings)
         store.forget()
         shutil.rmtree(settings.chroma_path, ignore_errors=True)
         progress("rebuilding vectors from SQL")
-        done = followups.reconcile(settings)
+        done = ingest_flow.reconcile(settings)
     counts = backups.table_counts(settings.sqlalchemy_url)
     if json_out:
         emit_json(

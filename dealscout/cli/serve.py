@@ -15,7 +15,7 @@ from dealscout.cli.output import fail
 from dealscout.core.config import Settings, get_settings
 from dealscout.core.lock import StoreLock
 from dealscout.core.telemetry import configure_json_logging
-from dealscout.workers import followups
+from dealscout.flows import ingest as ingest_flow
 from dealscout.workers.celery_app import configure_celery
 
 log = logging.getLogger(__name__)
@@ -68,7 +68,7 @@ def _exit_on_sigterm(_signum: int, _frame: FrameType | None) -> None:
 def _reconcile(settings: Settings) -> None:
     """At startup: re-embed what a crash left without vectors, drop orphaned vectors."""
     try:
-        done = followups.reconcile(settings)
+        done = ingest_flow.reconcile(settings)
     except Exception:
         log.exception("vector reconciliation at startup failed")
         return

@@ -15,10 +15,10 @@ from dealscout.briefs import service as briefs
 from dealscout.core.config import get_settings
 from dealscout.core.db import session_scope, utcnow
 from dealscout.core.errors import NotFound, Transient
+from dealscout.flows import ingest as ingest_flow
 from dealscout.ingestion import service
 from dealscout.ingestion.fetch import RetryLater, backoff_delay
 from dealscout.ingestion.models import Source
-from dealscout.workers import followups
 from dealscout.workers.celery_app import celery_app
 
 
@@ -29,9 +29,9 @@ def fetch_source(self: Task, source_id: int) -> dict[str, object]:
         source = session.get(Source, source_id)
         if source is None or not source.enabled:
             return {"skipped": source_id}
-        report = followups.fetch_and_follow_up(session, settings, source)
+        report = ingest_flow.fetch_and_follow_up(session, settings, source)
         failures = source.failures
-    followups.write_vectors(settings, report)
+    ingest_flow.write_vectors(settings, report)
     for account_id in report.account_ids:  # after commit, by id
         refresh_brief.delay(account_id)
     if isinstance(report.failure, Transient):
@@ -76,7 +76,7 @@ def refresh_brief(account_id: int) -> dict[str, object]:
 @celery_app.task(name="vectors.reconcile")
 def reconcile_vectors() -> dict[str, int]:
     """Embed signals whose vectors a crash or an outage left out; drop orphaned vectors."""
-    done = followups.reconcile(get_settings())
+    done = ingest_flow.reconcile(get_settings())
     return {"embedded": done.embedded, "removed": done.removed}
 
 

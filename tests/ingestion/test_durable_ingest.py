@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 from dealscout.core.config import Settings, get_settings
 from dealscout.core.db import get_sessionmaker
 from dealscout.core.vectorstore import VectorItem
+from dealscout.flows import ingest as ingest_flow
 from dealscout.ingestion import service
 from dealscout.ingestion.models import Signal, Source, VectorOutbox
-from dealscout.workers import followups
 from tests.support.factories import create_workspace, open_session
 from tests.support.httpserver import LoopbackServer
 
@@ -51,7 +51,7 @@ def _fetch(session: Session, feeds: LoopbackServer, name: str) -> service.Ingest
     workspace = create_workspace(session, "default")
     source = service.source_for(session, workspace.id, feeds.url(f"/{name}"), None)
     session.commit()
-    return followups.fetch_and_follow_up(session, get_settings(), source)
+    return ingest_flow.fetch_and_follow_up(session, get_settings(), source)
 
 
 def test_nothing_of_an_ingest_is_visible_before_its_commit(
@@ -71,10 +71,10 @@ def test_nothing_of_an_ingest_is_visible_before_its_commit(
     session.commit()
     assert (again.new, again.duplicates) == (2, 0)
     assert (_count(Signal, settings), _count(VectorOutbox, settings)) == (2, 2)
-    followups.write_vectors(settings, again)
+    ingest_flow.write_vectors(settings, again)
     assert _count(VectorOutbox, settings) == 0
     workspace_id = session.scalars(select(Signal.workspace_id)).first()
-    assert followups.vector_store(settings).count(workspace_id) == 2
+    assert ingest_flow.vector_store(settings).count(workspace_id) == 2
 
 
 def _dead_port() -> int:
@@ -90,11 +90,11 @@ def test_a_vector_store_outage_keeps_the_signals_queued_and_says_so(
     report = _fetch(session, feeds, "wire_a.xml")
     session.commit()
     down = settings.model_copy(update={"chroma_host": "127.0.0.1", "chroma_port": _dead_port()})
-    followups.write_vectors(down, report)
+    ingest_flow.write_vectors(down, report)
     assert any("wait for their vectors" in w for w in report.warnings), report.warnings
     assert (_count(Signal, settings), _count(VectorOutbox, settings)) == (2, 2)
 
-    done = followups.reconcile(settings)  # the store is back
+    done = ingest_flow.reconcile(settings)  # the store is back
     assert (done.embedded, done.removed) == (2, 0)
     assert _count(VectorOutbox, settings) == 0
 
@@ -103,11 +103,11 @@ def test_reconciler_embeds_missing_vectors_and_removes_orphans(
     session: Session, feeds: LoopbackServer
 ) -> None:
     settings = get_settings()
-    store = followups.vector_store(settings)
+    store = ingest_flow.vector_store(settings)
     for name in ("wire_a.xml", "wire_b.xml"):
         report = _fetch(session, feeds, name)
         session.commit()
-        followups.write_vectors(settings, report)
+        ingest_flow.write_vectors(settings, report)
     workspace_id = session.scalars(select(Signal.workspace_id)).first()
     assert workspace_id is not None
     active = {str(i) for i in session.scalars(select(Signal.id).where(Signal.status == "active"))}
@@ -117,7 +117,7 @@ def test_reconciler_embeds_missing_vectors_and_removes_orphans(
     store.delete(workspace_id, [lost])  # a vector a crash never wrote
     orphan = VectorItem("999999", "a signal rolled back after its vector", {"account_id": 0})
     store.upsert(workspace_id, [orphan])  # a vector whose row is gone
-    done = followups.reconcile(settings)
+    done = ingest_flow.reconcile(settings)
     assert (done.embedded, done.removed) == (1, 1)
     assert store.ids(workspace_id) == active
-    assert followups.reconcile(settings).embedded == 0  # in step: nothing more to do
+    assert ingest_flow.reconcile(settings).embedded == 0  # in step: nothing more to do

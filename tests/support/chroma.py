@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,6 +11,7 @@ from pathlib import Path
 import httpx
 
 from tests.support.serve import free_port
+from tests.support.waiting import wait_until
 
 CHROMA = Path(sys.executable).parent / "chroma"
 
@@ -26,7 +26,8 @@ def chroma_server(path: Path) -> Iterator[int]:
         stderr=subprocess.DEVNULL,
     )
     try:
-        _wait_for_heartbeat(port, process)
+        if not wait_until(lambda: _answers(port), process=process):
+            raise RuntimeError(f"chroma run did not answer (exit status {process.poll()})")
         yield port
     finally:
         process.terminate()
@@ -37,14 +38,9 @@ def chroma_server(path: Path) -> Iterator[int]:
             process.wait()
 
 
-def _wait_for_heartbeat(port: int, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"chroma run exited with {process.returncode}")
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).raise_for_status()
-            return
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    raise RuntimeError("chroma server did not answer its heartbeat in 60 s")
+def _answers(port: int) -> bool:
+    try:
+        httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).raise_for_status()
+    except httpx.HTTPError:
+        return False
+    return True

@@ -8,11 +8,11 @@ import signal
 import socket
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+
+from tests.support.waiting import wait_until
 
 CLI = [sys.executable, "-c", "from dealscout.cli.main import run; run()"]
 
@@ -21,16 +21,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def wait_for(predicate: Callable[[], bool], timeout: float, step: float = 0.25) -> bool:
-    """Poll until ``predicate`` holds; ``timeout`` is a generous ceiling, not a timer."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(step)
-    return False
 
 
 def init_token(env: dict[str, str]) -> str:
@@ -68,11 +58,10 @@ class Served:
             stderr=log.open("ab"),
             start_new_session=True,
         )
-        healthy = wait_for(self._healthy, timeout=120)
+        healthy = wait_until(self._healthy, process=self.process)
         assert healthy, f"serve did not come up: {log.read_text()[-2000:]}"
 
     def _healthy(self) -> bool:
-        assert self.process.poll() is None, "serve exited"
         try:
             return httpx.get(f"{self.base}/healthz", timeout=1).status_code == 200
         except httpx.TransportError:

@@ -18,10 +18,11 @@ from sqlalchemy import func, select
 from dealscout.core.config import get_settings
 from dealscout.core.db import get_sessionmaker
 from dealscout.core.lock import StoreLock
+from dealscout.flows import ingest as ingest_flow
 from dealscout.ingestion.models import Signal, VectorOutbox
-from dealscout.workers import followups
 from tests.support.httpserver import LoopbackServer, Reply
-from tests.support.serve import CLI, Served, init_token, session_processes, wait_for
+from tests.support.serve import CLI, Served, init_token, session_processes
+from tests.support.waiting import wait_until
 
 ITEMS = 1500
 _WORDS = [
@@ -86,11 +87,10 @@ def test_serve_killed_mid_fetch_then_retried_loses_and_duplicates_nothing(
                 target=_post_fetch, args=(served.base, headers, source["id"], outcome)
             )
             client.start()
-            assert wait_for(lambda: feeds.hits("/wire.xml") == 1, timeout=60)
+            assert wait_until(lambda: feeds.hits("/wire.xml") == 1)
             # the feed is fetched; the server parses, dedupes, classifies and stores it now
-            assert wait_for(lambda: not client.is_alive(), timeout=1.5) is False, (
-                "the fetch finished before the kill: make the feed larger"
-            )
+            client.join(timeout=1.5)  # when to kill, not a deadline
+            assert client.is_alive(), "the fetch finished before the kill: make the feed larger"
             os.killpg(served.process.pid, signal.SIGKILL)
             served.process.wait(timeout=30)
             client.join(timeout=30)
@@ -105,7 +105,7 @@ def test_serve_killed_mid_fetch_then_retried_loses_and_duplicates_nothing(
             assert retried.status_code == 200, retried.text
             status = retried.json()
             assert status["last_new"] + status["last_duplicates"] == ITEMS
-            assert wait_for(lambda: _sql_counts()[2] == 0, timeout=180), "vectors still queued"
+            assert wait_until(lambda: _sql_counts()[2] == 0), "vectors still queued"
             ready = httpx.get(f"{served.base}/readyz").json()
             assert ready["status"] == "ready" and ready["vectors_pending"] == 0, ready
         finally:
@@ -116,7 +116,7 @@ def test_serve_killed_mid_fetch_then_retried_loses_and_duplicates_nothing(
         workspace_id = session.scalars(select(Signal.workspace_id)).first()
         active = {str(i) for i in session.scalars(select(Signal.id))}
     assert workspace_id is not None
-    assert followups.vector_store(settings).ids(workspace_id) == active  # vectors = SQL
+    assert ingest_flow.vector_store(settings).ids(workspace_id) == active  # vectors = SQL
 
 
 def test_backup_while_serving_readyz_on_a_deleted_vector_folder_and_sigterm(
@@ -140,7 +140,7 @@ def test_backup_while_serving_readyz_on_a_deleted_vector_folder_and_sigterm(
 
         served.signal(signal.SIGTERM)  # it used to leave the embedded beat under PID 1
         assert served.process.wait(timeout=90) == 0
-        assert wait_for(lambda: session_processes(pid) == [], timeout=30)
+        assert wait_until(lambda: session_processes(pid) == [])
         with StoreLock(get_settings()):  # the lock was let go
             pass
     finally:

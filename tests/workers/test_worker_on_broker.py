@@ -19,14 +19,15 @@ from sqlalchemy import func, select
 
 from dealscout.core.config import get_settings
 from dealscout.core.db import get_sessionmaker
+from dealscout.flows import ingest as ingest_flow
 from dealscout.ingestion import service
 from dealscout.ingestion.models import Signal, Source, VectorOutbox
-from dealscout.workers import followups
 from dealscout.workers.celery_app import configure_celery
 from dealscout.workers.tasks import fetch_source
 from tests.support.chroma import chroma_server
 from tests.support.factories import create_workspace, open_session
 from tests.support.httpserver import LoopbackServer, Reply
+from tests.support.waiting import wait_until
 
 FEEDS = 12
 ITEMS_PER_FEED = 4
@@ -89,15 +90,6 @@ def _count(query) -> int:  # type: ignore[no-untyped-def]
         return session.scalar(query) or 0
 
 
-def _wait_for(predicate, timeout: float) -> bool:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.25)
-    return False
-
-
 def test_killed_worker_loses_nothing_and_duplicates_nothing(
     scale_out: str, slow_feeds: LoopbackServer, clean_env: Path
 ) -> None:
@@ -116,7 +108,7 @@ def test_killed_worker_loses_nothing_and_duplicates_nothing(
 
     worker = _start_worker(clean_env)
     try:
-        started = _wait_for(lambda: _count(select(func.count(Signal.id))) > 0, timeout=90)
+        started = wait_until(lambda: _count(select(func.count(Signal.id))) > 0)
         assert started, "the worker stored nothing"
         os.killpg(worker.pid, signal.SIGKILL)  # mid-batch: some sources done, some not
         worker.wait(timeout=10)
@@ -125,17 +117,16 @@ def test_killed_worker_loses_nothing_and_duplicates_nothing(
 
         restarted = time.monotonic()
         worker = _start_worker(clean_env)
-        finished = _wait_for(
+        finished = wait_until(
             lambda: (
                 _count(select(func.count(Source.id)).where(Source.last_status == "ok")) == FEEDS
             ),
-            timeout=120,
         )
         assert finished, "not every source was fetched after the restart"
         back_after = time.monotonic() - restarted
         # what the killed worker committed without vectors, the restarted one reconciles
         outbox = select(func.count()).select_from(VectorOutbox)
-        assert _wait_for(lambda: _count(outbox) == 0, 180), "vectors still queued"
+        assert wait_until(lambda: _count(outbox) == 0), "vectors still queued"
     finally:
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait(timeout=20)
@@ -147,7 +138,7 @@ def test_killed_worker_loses_nothing_and_duplicates_nothing(
     with get_sessionmaker(settings.sqlalchemy_url)() as session:
         workspace_id = workspace.id
         in_sql = {str(i) for i in session.scalars(select(Signal.id))}
-    assert followups.vector_store(settings).ids(workspace_id) == in_sql  # vectors = SQL
+    assert ingest_flow.vector_store(settings).ids(workspace_id) == in_sql  # vectors = SQL
     # the killed worker's tasks came back after the visibility timeout (time limit + 10 s =
     # 50 s here), not the 300 s it used to be; the rest is a loaded machine's processing
     assert back_after < settings.broker_visibility_timeout_s + 120, back_after

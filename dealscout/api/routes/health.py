@@ -5,8 +5,8 @@ from fastapi.responses import JSONResponse
 
 from dealscout.api.deps import SessionDep, SettingsDep
 from dealscout.core import readiness
+from dealscout.flows import ingest as ingest_flow
 from dealscout.ingestion.vectors import outbox_backlog
-from dealscout.workers import followups
 
 router = APIRouter(tags=["health"])
 
@@ -20,7 +20,7 @@ def healthz() -> dict[str, str]:
 def readyz(settings: SettingsDep, session: SessionDep) -> JSONResponse:
     """Each store written and read back. ``vectors_pending`` counts signals whose vectors
     are still queued (the index catches up; it does not make the service unready)."""
-    checks = readiness.check_all(settings, followups.vector_store(settings))
+    checks = readiness.check_all(settings, ingest_flow.vector_store(settings))
     ready = all(c.ok for c in checks.values())
     try:
         pending: int | None = outbox_backlog(session)
