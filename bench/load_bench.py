@@ -116,6 +116,13 @@ def _process(env: dict[str, str], log: Path, *args: str) -> Iterator[subprocess.
             process.wait()
 
 
+def _manager_token(demo_output: str) -> str:
+    """``dealscout demo`` prints ``manager: EMAIL`` then ``token: T`` (then the rep's)."""
+    lines = demo_output.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("manager: "))
+    return lines[at + 1].removeprefix("token: ")
+
+
 def _reset_postgres(url: str) -> None:
     engine = create_engine(normalize_database_url(url))
     with engine.begin() as conn:
@@ -203,7 +210,7 @@ def load_run(seconds: float) -> tuple[str, Stats, int]:
     with ExitStack() as stack:
         home = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="ds-load-")))
         env, mode = _environment(home)
-        token = _cli(env, "demo").strip().splitlines()[-1].removeprefix("token: ")
+        token = _manager_token(_cli(env, "demo"))
         headers = {"Authorization": f"Bearer {token}"}
         base_port = free_port()
         base = f"http://127.0.0.1:{base_port}"
