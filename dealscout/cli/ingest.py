@@ -15,6 +15,7 @@ from dealscout.cli.output import WorkspaceOpt, emit_json, fail, progress
 from dealscout.core.config import get_settings
 from dealscout.core.errors import NotFound, Refused
 from dealscout.core.lock import StoreLock
+from dealscout.core.redact import redact
 from dealscout.flows import ingest as ingest_flow
 from dealscout.ingestion import service, vectors
 
@@ -53,13 +54,14 @@ def ingest(
                 report = service.ingest_local_file(store.session, row, source, store.settings)
                 ingest_flow.follow_up(store.session, report, store.workspace.id)
             if report.failure is not None:  # inside the unit of work: nothing is kept
-                fail(str(report.failure), 2 if isinstance(report.failure, Refused) else 1)
+                failure = redact(str(report.failure))
+                fail(failure, 2 if isinstance(report.failure, Refused) else 1)
         ingest_flow.write_vectors(store.settings, report)
     if json_out:
         emit_json(report.public())
         return
     typer.echo(
-        f"{report.source}: fetched {report.fetched}, new {report.new}, "
+        f"{redact(report.source)}: fetched {report.fetched}, new {report.new}, "
         f"duplicates {report.duplicates}, rejected {report.rejected}"
     )
     for error in report.errors:

@@ -8,6 +8,8 @@ from pathlib import Path
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+HARD_LIMIT_GRACE_S = 60  # the hard task time limit comes this long after the soft one
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="", extra="ignore", populate_by_name=True)
@@ -32,7 +34,6 @@ class Settings(BaseSettings):
     )
     fetch_timeout_s: float = Field(default=15.0, validation_alias="DEALSCOUT_FETCH_TIMEOUT")
     max_note_chars: int = Field(default=50_000, validation_alias="DEALSCOUT_MAX_NOTE_CHARS")
-    task_time_limit_s: int = Field(default=180, ge=5, validation_alias="DEALSCOUT_TASK_TIME_LIMIT")
     reconcile_interval_s: float = Field(
         default=900.0, gt=0, validation_alias="DEALSCOUT_RECONCILE_INTERVAL"
     )
@@ -42,13 +43,29 @@ class Settings(BaseSettings):
         default=Path("~/.cache/dealscout"), validation_alias="DEALSCOUT_MODEL_CACHE"
     )
     embedded_worker_threads: int = Field(default=2, validation_alias="DEALSCOUT_WORKER_THREADS")
+    # Hostile input: every request body, feed and task is bounded (issue 15).
+    max_body_bytes: int = Field(
+        default=5 * 1024 * 1024, gt=0, validation_alias="DEALSCOUT_MAX_BODY_BYTES"
+    )
+    max_upload_bytes: int = Field(
+        default=20 * 1024 * 1024, gt=0, validation_alias="DEALSCOUT_MAX_UPLOAD_BYTES"
+    )
+    auth_failures_per_minute: int = Field(
+        default=100, ge=0, validation_alias="DEALSCOUT_AUTH_FAILURES_PER_MINUTE"
+    )
+    token_requests_per_minute: int = Field(
+        default=6000, ge=0, validation_alias="DEALSCOUT_TOKEN_REQUESTS_PER_MINUTE"
+    )
+    task_time_limit_s: float = Field(  # soft limit; the hard one is 60 s later
+        default=120.0, gt=0, validation_alias="DEALSCOUT_TASK_TIME_LIMIT"
+    )
 
     @property
     def broker_visibility_timeout_s(self) -> int:
         """How long an unacknowledged task waits before the broker hands it out again: just
         past the task time limit, so a live task is never handed out twice and a killed
         worker's task comes back as soon as it could have finished."""
-        return self.task_time_limit_s + 10
+        return int(self.task_time_limit_s) + HARD_LIMIT_GRACE_S + 10
 
     @property
     def home_dir(self) -> Path:

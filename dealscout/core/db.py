@@ -106,11 +106,14 @@ def _create_engine(url: str) -> Engine:
             connect_args={"check_same_thread": False, "timeout": 15},
             pool_size=20,  # as many as the API's worker threads use at once (cheap on SQLite)
             max_overflow=20,
+            hide_parameters=True,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "savepoint", _sqlite_begin_before_savepoint)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(
+        url, pool_pre_ping=True, pool_size=10, max_overflow=20, hide_parameters=True
+    )
 
 
 def forget_inherited_connections() -> None:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from dealscout.accounts.models import User, Workspace
 from dealscout.core.config import Settings
 from dealscout.core.db import session_scope
+from dealscout.core.deadline import time_limit
 from dealscout.core.vectorstore import VectorStore
 from dealscout.ingestion import service, sources, vectors
 from dealscout.ingestion.fetch import SafeFetcher
@@ -96,7 +97,8 @@ def reconcile(settings: Settings) -> vectors.Reconciled:
 
 
 def fetch_and_follow_up(session: Session, settings: Settings, source: Source) -> IngestReport:
-    with SafeFetcher(settings) as fetcher:
+    """Fetch and ingest within the task time limit, which holds in worker threads too."""
+    with time_limit(settings.task_time_limit_s), SafeFetcher(settings) as fetcher:
         report = service.fetch_source(session, source, fetcher)
     follow_up(session, report, source.workspace_id)
     return report

@@ -12,8 +12,9 @@ from typing import Any
 from celery import Celery
 from celery.signals import worker_process_init, worker_ready
 
-from dealscout.core.config import Settings
+from dealscout.core.config import HARD_LIMIT_GRACE_S, Settings
 from dealscout.core.db import forget_inherited_connections
+from dealscout.core.redact import install_log_redaction
 
 celery_app = Celery("dealscout", include=["dealscout.workers.tasks"])
 
@@ -32,6 +33,7 @@ def _reconcile_on_start(sender: Any, **_kwargs: Any) -> None:
 
 
 def configure_celery(settings: Settings) -> Celery:
+    install_log_redaction()
     options: dict[str, object] = {"visibility_timeout": settings.broker_visibility_timeout_s}
     if not settings.celery_broker_url:
         folder = settings.home_dir / "broker"
@@ -52,8 +54,8 @@ def configure_celery(settings: Settings) -> Celery:
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
         task_default_queue="dealscout",
-        task_time_limit=settings.task_time_limit_s,
-        task_soft_time_limit=max(1, settings.task_time_limit_s - 10),
+        task_time_limit=settings.task_time_limit_s + HARD_LIMIT_GRACE_S,
+        task_soft_time_limit=settings.task_time_limit_s,
         task_ignore_result=True,
         worker_hijack_root_logger=False,
         beat_schedule={
