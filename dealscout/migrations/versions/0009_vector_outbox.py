@@ -2,7 +2,7 @@
 store_probe: the row readiness checks write and read back
 
 Revision ID: 0009
-Revises: 0003
+Revises: 0008
 Create Date: 2026-12-07
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 from dealscout.core.db import UTCDateTime
 
 revision: str = "0009"
-down_revision: str | None = "0003"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
