@@ -8,6 +8,8 @@ from dealscout import __version__
 from dealscout.api.cached_reads import CachedBriefReads
 from dealscout.api.errors import ERROR_RESPONSES, install_error_handlers
 from dealscout.api.middleware.limits import BodyLimit, RateLimit
+from dealscout.api.middleware.metrics import MetricsMiddleware
+from dealscout.api.middleware.requests import RequestContextMiddleware
 from dealscout.api.routes import (
     accounts,
     analytics,
@@ -15,6 +17,7 @@ from dealscout.api.routes import (
     deals,
     digests,
     health,
+    metrics,
     profile,
     queue,
     sources,
@@ -39,8 +42,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(CachedBriefReads, settings=settings)  # inside the limits below
     app.add_middleware(BodyLimit, settings=settings)
-    app.add_middleware(RateLimit, settings=settings)  # outermost: refuses before any read
+    app.add_middleware(RateLimit, settings=settings)  # refuses before any read
+    app.add_middleware(MetricsMiddleware)  # counts refusals too
+    app.add_middleware(RequestContextMiddleware)  # outermost: its id covers everything
     app.include_router(health.router)
+    app.include_router(metrics.router)
     v1 = APIRouter(prefix="/v1", responses=ERROR_RESPONSES)
     for module in (
         accounts, users, sources, deals, briefs, profile, queue, analytics, digests,

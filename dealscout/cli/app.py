@@ -47,6 +47,8 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
     "accounts": (("admin",), "Target accounts: add, import a CRM export, list."),
     "ingest": (("ingest",), "Read a feed, page or job board (URL or file) for an account."),
     "reindex": (("ingest",), "Rebuild the vector index from the SQL store."),
+    "backup": (("backup",), "Back up the embedded store (safe while serve runs)."),
+    "restore": (("backup",), "Restore a backup into an empty home; vectors rebuilt."),
     "classify": (("classify",), "Tell which kind of event a document reports."),
     "coach": (("coach",), "Coach deal notes against a stage's exit criteria."),
     "brief": (("briefs",), "The pre-call brief of an account."),

@@ -21,6 +21,7 @@ from dealscout.accounts.schemas import UserCreate
 from dealscout.cli.app import app
 from dealscout.cli.context import CliStore, open_store
 from dealscout.cli.output import fail, progress
+from dealscout.core.config import get_settings
 from dealscout.core.db import utcnow
 from dealscout.core.lock import StoreLock
 from dealscout.deals import service as deals
@@ -76,7 +77,7 @@ def _load_feeds(store: CliStore, folder: Path, now: datetime) -> None:
         report = ingestion.ingest_bytes(
             store.session, source, data, _CONTENT_TYPES[path.suffix], None
         )
-        ingest_flow.follow_up(store.session, store.settings, report)
+        ingest_flow.follow_up(store.session, report, store.workspace.id)
         progress(f"  {row['file']}: {report.new} new, {report.duplicates} duplicate")
 
 
@@ -149,15 +150,18 @@ def demo(
     """Load the demo workspace and print a manager's and a rep's email and token."""
     if not (path / "accounts.csv").is_file():
         fail(f"no demo data in {path}")
-    with open_store(workspace) as store, StoreLock(store.settings):
-        progress(f"loading demo data from {path} into workspace {workspace!r}")
-        load_demo(store, path)
-        users = service.list_users(store.session, store.workspace.id)
-        printed = []
-        for role in ("manager", "rep"):
-            person = next((u for u in users if u.role == role), None)
-            if person is not None:
-                _, raw = auth.issue_token(store.session, person, name="demo")
-                printed.append(f"{role}: {person.email}\ntoken: {raw}")
+    settings = get_settings()
+    with StoreLock(settings):
+        with open_store(workspace) as store:
+            progress(f"loading demo data from {path} into workspace {workspace!r}")
+            load_demo(store, path)
+            users = service.list_users(store.session, store.workspace.id)
+            printed = []
+            for role in ("manager", "rep"):
+                person = next((u for u in users if u.role == role), None)
+                if person is not None:
+                    _, raw = auth.issue_token(store.session, person, name="demo")
+                    printed.append(f"{role}: {person.email}\ntoken: {raw}")
+        ingest_flow.write_queued_vectors(settings)
     typer.echo("\n".join(printed))
     progress(f"use it from the CLI: export DEALSCOUT_WORKSPACE={workspace}")

@@ -12,6 +12,7 @@ from dealscout.accounts.schemas import AccountCreate
 from dealscout.cli.app import app
 from dealscout.cli.context import CliStore, open_store
 from dealscout.cli.output import WorkspaceOpt, emit_json, fail, progress
+from dealscout.core.config import get_settings
 from dealscout.core.errors import NotFound, Refused
 from dealscout.core.lock import StoreLock
 from dealscout.core.redact import redact
@@ -42,17 +43,20 @@ def ingest(
     is_url = scheme in ("http", "https")
     if "://" in source and not is_url:
         raise Refused(f"only http and https URLs (or local paths) are accepted, not {scheme}://")
-    with open_store(workspace) as store, StoreLock(store.settings):
-        target = _account(store, account, domain)
-        row = service.source_for(store.session, store.workspace.id, source, target.id)
-        progress(f"{'fetching' if is_url else 'reading'} {source}")
-        if is_url:
-            report = ingest_flow.fetch_and_follow_up(store.session, store.settings, row)
-        else:
-            report = service.ingest_local_file(store.session, row, source, store.settings)
-            ingest_flow.follow_up(store.session, store.settings, report)
-        if report.failure is not None:  # inside the unit of work: nothing is kept
-            fail(redact(str(report.failure)), 2 if isinstance(report.failure, Refused) else 1)
+    with StoreLock(get_settings()):
+        with open_store(workspace) as store:
+            target = _account(store, account, domain)
+            row = service.source_for(store.session, store.workspace.id, source, target.id)
+            progress(f"{'fetching' if is_url else 'reading'} {source}")
+            if is_url:
+                report = ingest_flow.fetch_and_follow_up(store.session, store.settings, row)
+            else:
+                report = service.ingest_local_file(store.session, row, source, store.settings)
+                ingest_flow.follow_up(store.session, report, store.workspace.id)
+            if report.failure is not None:  # inside the unit of work: nothing is kept
+                failure = redact(str(report.failure))
+                fail(failure, 2 if isinstance(report.failure, Refused) else 1)
+        ingest_flow.write_vectors(store.settings, report)
     if json_out:
         emit_json(report.public())
         return
@@ -66,9 +70,15 @@ def ingest(
 
 @app.command()
 def reindex(workspace: str | None = WorkspaceOpt) -> None:
-    """Rebuild the workspace's vector index from the SQL store."""
-    with open_store(workspace) as store, StoreLock(store.settings):
-        progress("rebuilding vectors from SQL")
-        store_ = ingest_flow.vector_store(store.settings)
-        total = vectors.reindex_workspace(store.session, store_, store.workspace.id)
+    """Rebuild the workspace's vector index from the SQL store (a missing or unreadable
+    embedded store is set aside and rebuilt)."""
+    settings = get_settings()
+    with StoreLock(settings):
+        store_ = ingest_flow.vector_store(settings)
+        note = store_.recover()
+        if note:
+            progress(note)
+        with open_store(workspace) as store:
+            progress("rebuilding vectors from SQL")
+            total = vectors.reindex_workspace(store.session, store_, store.workspace.id)
     typer.echo(f"reindexed {total} signals")

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import logging
+import signal
+import threading
+from types import FrameType
+
 import typer
 import uvicorn
 
 from dealscout.cli.app import app
 from dealscout.cli.output import fail
-from dealscout.core.config import get_settings
+from dealscout.core.config import Settings, get_settings
 from dealscout.core.lock import StoreLock
+from dealscout.core.telemetry import configure_json_logging
+from dealscout.flows import ingest as ingest_flow
 from dealscout.workers.celery_app import configure_celery
+
+log = logging.getLogger(__name__)
 
 
 @app.command()
@@ -27,21 +36,44 @@ def serve(
     from dealscout.workers.embedded import EmbeddedWorker
 
     settings = get_settings()
+    configure_json_logging()
     lock = StoreLock(settings)
     lock.acquire()
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     worker = None
-    if embedded_worker and not settings.celery_broker_url:
-        worker = EmbeddedWorker(settings)
-        worker.start()
-    typer.echo(
-        f"dealscout API on http://{host}:{port}  (docs: http://{host}:{port}/docs)", err=True
-    )
     try:
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+        if embedded_worker and not settings.celery_broker_url:
+            worker = EmbeddedWorker(settings)
+            worker.start()
+        threading.Thread(target=_reconcile, args=(settings,), name="reconcile", daemon=True).start()
+        typer.echo(
+            f"dealscout API on http://{host}:{port}  (docs: http://{host}:{port}/docs)", err=True
+        )
+        uvicorn.run(
+            create_app(settings), host=host, port=port, log_level="warning", log_config=None
+        )
     finally:
         if worker is not None:
             worker.stop()
         lock.release()
+
+
+def _exit_on_sigterm(_signum: int, _frame: FrameType | None) -> None:
+    """uvicorn stops serving on SIGTERM, then raises the signal again: with the default
+    action that killed the process before the worker, its beat and the lock were let go
+    (the beat lived on under PID 1). Exiting through ``finally`` stops them."""
+    raise SystemExit(0)
+
+
+def _reconcile(settings: Settings) -> None:
+    """At startup: re-embed what a crash left without vectors, drop orphaned vectors."""
+    try:
+        done = ingest_flow.reconcile(settings)
+    except Exception:
+        log.exception("vector reconciliation at startup failed")
+        return
+    if done.embedded or done.removed:
+        log.warning("reconciled vectors: %d embedded, %d removed", done.embedded, done.removed)
 
 
 @app.command()
@@ -55,6 +87,7 @@ def worker(
         fail(
             "set CELERY_BROKER_URL to run separate workers; `dealscout serve` runs the embedded one"
         )
+    configure_json_logging()
     celery = configure_celery(settings)
     celery.worker_main(
         [

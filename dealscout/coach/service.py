@@ -14,8 +14,10 @@ from dealscout.coach.schemas import CoachReport, CriterionResult, SignalHint
 from dealscout.core.config import get_settings
 from dealscout.core.errors import BadInput
 from dealscout.core.llm import LLMGateway
+from dealscout.core.telemetry import timed
 
 
+@timed("coach_note")
 def coach_note(
     notes: str,
     stage: str,

@@ -8,6 +8,8 @@ from pathlib import Path
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+HARD_LIMIT_GRACE_S = 60  # the hard task time limit comes this long after the soft one
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="", extra="ignore", populate_by_name=True)
@@ -32,9 +34,10 @@ class Settings(BaseSettings):
     )
     fetch_timeout_s: float = Field(default=15.0, validation_alias="DEALSCOUT_FETCH_TIMEOUT")
     max_note_chars: int = Field(default=50_000, validation_alias="DEALSCOUT_MAX_NOTE_CHARS")
-    broker_visibility_timeout_s: int = Field(
-        default=300, validation_alias="DEALSCOUT_BROKER_VISIBILITY_TIMEOUT"
+    reconcile_interval_s: float = Field(
+        default=900.0, gt=0, validation_alias="DEALSCOUT_RECONCILE_INTERVAL"
     )
+    metrics_token: str | None = Field(default=None, validation_alias="DEALSCOUT_METRICS_TOKEN")
     poll_interval_s: float = Field(default=60.0, gt=0, validation_alias="DEALSCOUT_POLL_INTERVAL")
     model_cache: Path = Field(
         default=Path("~/.cache/dealscout"), validation_alias="DEALSCOUT_MODEL_CACHE"
@@ -53,8 +56,8 @@ class Settings(BaseSettings):
     token_requests_per_minute: int = Field(
         default=6000, ge=0, validation_alias="DEALSCOUT_TOKEN_REQUESTS_PER_MINUTE"
     )
-    task_time_limit_s: float = Field(
-        default=540.0, gt=0, validation_alias="DEALSCOUT_TASK_TIME_LIMIT"
+    task_time_limit_s: float = Field(  # soft limit; the hard one is 60 s later
+        default=120.0, gt=0, validation_alias="DEALSCOUT_TASK_TIME_LIMIT"
     )
     # Digests: email through this SMTP server (unset host: email is not sent, and an email
     # delivery fails with that reason), daily at ``digest_hour`` UTC, weekly on Monday.
@@ -67,6 +70,13 @@ class Settings(BaseSettings):
     smtp_timeout_s: float = Field(default=15.0, validation_alias="DEALSCOUT_SMTP_TIMEOUT")
     digest_hour: int = Field(default=7, ge=0, le=23, validation_alias="DEALSCOUT_DIGEST_HOUR")
     digest_max_attempts: int = Field(default=5, ge=1, validation_alias="DEALSCOUT_DIGEST_ATTEMPTS")
+
+    @property
+    def broker_visibility_timeout_s(self) -> int:
+        """How long an unacknowledged task waits before the broker hands it out again: just
+        past the task time limit, so a live task is never handed out twice and a killed
+        worker's task comes back as soon as it could have finished."""
+        return int(self.task_time_limit_s) + HARD_LIMIT_GRACE_S + 10
 
     @property
     def home_dir(self) -> Path:

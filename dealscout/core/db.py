@@ -9,8 +9,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy import Connection, DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 NAMING = {
@@ -51,12 +51,41 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
+class StoreProbe(Base):
+    """One row that readiness checks write and read back, to prove the store takes writes."""
+
+    __tablename__ = "store_probe"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=15000")
+    # WAL + NORMAL: a commit survives a killed process (the WAL is in the OS); only a power
+    # loss can drop the last commits, never corrupt the file. FULL fsyncs every commit.
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _sqlite_begin_before_savepoint(conn: Connection, _name: str) -> None:
+    """Open the transaction before a SAVEPOINT on SQLite.
+
+    pysqlite begins a transaction only before INSERT/UPDATE/DELETE, so a SAVEPOINT issued
+    before any write opens a transaction of its own that its RELEASE commits at once: the
+    "nested" work (an ingest's signals) was committed before the unit of work ended, and a
+    kill or an error after it could not roll it back. ``BEGIN IMMEDIATE`` makes the savepoint
+    nest in the unit of work, which now commits or rolls back as one. IMMEDIATE takes the
+    write lock up front (waiting up to ``busy_timeout``), so reads inside the transaction
+    never meet a stale WAL snapshot when the first write comes (``SQLITE_BUSY_SNAPSHOT``).
+    Reads before any write keep pysqlite's autocommit, so readers never block each other.
+    """
+    dbapi_connection = conn.connection.dbapi_connection
+    if dbapi_connection is not None and not dbapi_connection.in_transaction:
+        dbapi_connection.execute("BEGIN IMMEDIATE")
 
 
 _ENGINES: dict[str, Engine] = {}
@@ -73,9 +102,14 @@ def get_engine(url: str) -> Engine:
 def _create_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 15}, hide_parameters=True
+            url,
+            connect_args={"check_same_thread": False, "timeout": 15},
+            pool_size=20,  # as many as the API's worker threads use at once (cheap on SQLite)
+            max_overflow=20,
+            hide_parameters=True,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "savepoint", _sqlite_begin_before_savepoint)
         return engine
     return create_engine(
         url, pool_pre_ping=True, pool_size=10, max_overflow=20, hide_parameters=True

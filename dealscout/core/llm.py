@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from dealscout.core.config import Settings
+from dealscout.core.telemetry import LLM_CALLS, LLM_TOKENS
 
 if TYPE_CHECKING:
     import openai
@@ -91,16 +92,22 @@ class LLMGateway:
             )
         except (openai.OpenAIError, ValueError) as exc:  # ValueError: a body that is not JSON
             log.warning("llm call failed: %s", exc)
+            LLM_CALLS.labels(self.model, "provider_error").inc()
             return LLMResult(None, self.model, error=f"provider error: {type(exc).__name__}")
         if not isinstance(response, ChatCompletion):  # e.g. an HTML page from a proxy
+            LLM_CALLS.labels(self.model, "provider_error").inc()
             return LLMResult(None, self.model, error="provider error: unexpected response")
         usage = LLMUsage()
         if response.usage is not None:
             usage = LLMUsage(response.usage.prompt_tokens, response.usage.completion_tokens)
+        LLM_TOKENS.labels(self.model, "prompt").inc(usage.prompt_tokens)
+        LLM_TOKENS.labels(self.model, "completion").inc(usage.completion_tokens)
         content = response.choices[0].message.content if response.choices else None
         try:
             value = schema.model_validate(json.loads(content or ""))
         except (json.JSONDecodeError, ValidationError) as exc:
             log.warning("llm answer rejected: %s", exc)
+            LLM_CALLS.labels(self.model, "invalid_answer").inc()
             return LLMResult(None, self.model, usage, error="answer is not valid JSON for schema")
+        LLM_CALLS.labels(self.model, "ok").inc()
         return LLMResult(value, self.model, usage)

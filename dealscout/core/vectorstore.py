@@ -10,12 +10,16 @@ from __future__ import annotations
 import contextlib
 import re
 import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, TypeVar, cast
 
 import chromadb
+import numpy as np
 from chromadb.api import ClientAPI
+from chromadb.api.client import SharedSystemClient
 from chromadb.api.models.Collection import Collection
 from chromadb.api.types import Metadata
 from chromadb.config import Settings as ChromaSettings
@@ -28,6 +32,8 @@ MetadataValue = str | int | float | bool
 T = TypeVar("T")
 
 UPSERT_BATCH = 256
+ID_PAGE = 5000
+PROBE_COLLECTION = "readiness_probe"
 _WORKSPACE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,60}$")
 
 
@@ -81,13 +87,6 @@ class VectorStore:
                 self._client = make_client(self.settings)
             return self._client
 
-    def ping(self) -> bool:
-        try:
-            self.client.heartbeat()
-        except Exception:
-            return False
-        return True
-
     def upsert(self, workspace_id: int | str, items: Sequence[VectorItem]) -> None:
         for start in range(0, len(items), UPSERT_BATCH):
             self._upsert_batch(workspace_id, items[start : start + UPSERT_BATCH])
@@ -138,6 +137,65 @@ class VectorStore:
     def count(self, workspace_id: int | str) -> int:
         return self._call(workspace_id, lambda c: c.count())
 
+    def ids(self, workspace_id: int | str) -> set[str]:
+        """Every vector id of the workspace (read in pages, for the reconciler)."""
+        found: set[str] = set()
+        while True:
+            page = self._call(workspace_id, partial(_id_page, offset=len(found)))
+            found.update(page)
+            if len(page) < ID_PAGE:
+                return found
+
+    def workspaces(self) -> list[str]:
+        """The workspace ids that have a collection."""
+        names = [c if isinstance(c, str) else c.name for c in self.client.list_collections()]
+        return [name.removeprefix("ws_") for name in names if name.startswith("ws_")]
+
+    def forget(self) -> None:
+        """Drop the client and its cached collections, so the next call opens the store
+        afresh (after the embedded folder was moved, deleted or restored)."""
+        with self._lock:
+            self._client = None
+            self._collections.clear()
+        if not self.settings.chroma_host:
+            SharedSystemClient.clear_system_cache()
+
+    def recover(self) -> str | None:
+        """Set an unreadable embedded store aside (``chroma.corrupt-<time>``) so the next
+        call starts an empty one to rebuild from SQL; returns a note of what was done."""
+        if self.settings.chroma_host:
+            return None
+        folder = self.settings.chroma_path
+        try:
+            self.check_write_read()
+            return None
+        except FileNotFoundError:
+            self.forget()
+            return f"no vector store in {folder}: building a new one"
+        except Exception as exc:  # chromadb raises many kinds for a damaged folder
+            self.forget()
+            aside = folder.with_name(f"chroma.corrupt-{time.strftime('%Y%m%d%H%M%S')}")
+            folder.rename(aside)
+            return f"vector store unreadable ({type(exc).__name__}): moved to {aside}, rebuilding"
+
+    def check_write_read(self) -> None:
+        """Write a probe vector, read it back and delete it: raises if the store cannot.
+
+        An embedded folder deleted under a running process still "works" on the unlinked
+        files, so its database file must also exist.
+        """
+        client = self.client  # opening the embedded store creates its files
+        database = self.settings.chroma_path / "chroma.sqlite3"
+        if not self.settings.chroma_host and not database.is_file():
+            raise FileNotFoundError(f"{database} is missing")
+        probe = client.get_or_create_collection(
+            PROBE_COLLECTION, configuration={"hnsw": {"space": "cosine"}}
+        )
+        vector = np.array([[1.0, 0.0]], dtype=np.float32)
+        probe.upsert(ids=["probe"], embeddings=vector, metadatas=[{"at": time.time()}])
+        if probe.get(ids=["probe"], include=[])["ids"] != ["probe"]:
+            raise RuntimeError("the probe vector did not read back")
+
     def reset_workspace(self, workspace_id: int | str) -> None:
         """Drop the workspace's collection (before a reindex from SQL)."""
         name = collection_name(workspace_id)
@@ -165,6 +223,10 @@ class VectorStore:
             )
             self._collections[name] = collection
         return collection
+
+
+def _id_page(collection: Collection, offset: int) -> list[str]:
+    return collection.get(include=[], limit=ID_PAGE, offset=offset)["ids"]
 
 
 def _metadata(workspace_id: int | str, item: VectorItem) -> dict[str, MetadataValue]:

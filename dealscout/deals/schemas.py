@@ -143,7 +143,8 @@ class FollowUp(BaseModel):
 
 class DealDetail(BaseModel):
     deal: DealRead
-    notes: list[NoteRead]
+    notes: list[NoteRead]  # one page of them; ``notes_total`` counts all
+    notes_total: int = 0
     criteria: list[CriterionResult]
     missing: list[str]
     overrides: list[Override]

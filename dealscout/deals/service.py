@@ -7,7 +7,7 @@ in the same unit of work, so a manager never sees a note without its report.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
@@ -249,11 +249,24 @@ def criteria_state(
     return state
 
 
-def deal_detail(session: Session, user: User, deal_id: int) -> DealDetail:
-    """The deal, its notes with their reports, the criteria state over all notes with the
-    manager's overrides applied, and the follow-up rules that have fired."""
+@dataclass(frozen=True)
+class NotesPage:
+    """Which of a deal's notes to return: ``limit`` of them from ``offset``, oldest first
+    or newest first. The criteria state is always judged over every note."""
+
+    offset: int = 0
+    limit: int = 50
+    newest_first: bool = False
+
+
+def deal_detail(
+    session: Session, user: User, deal_id: int, page: NotesPage | None = None
+) -> DealDetail:
+    """The deal, a page of its notes with their reports, the criteria state over all notes
+    with the manager's overrides applied, and the follow-up rules that have fired."""
     from dealscout.deals.reviews import review_read
 
+    page = page or NotesPage()
     deal = get_deal(session, user, deal_id)
     pairs = session.execute(
         select(Note, CoachReportRecord)
@@ -262,8 +275,9 @@ def deal_detail(session: Session, user: User, deal_id: int) -> DealDetail:
         .order_by(Note.created_at, Note.id)
     ).all()
     records = [record for _, record in pairs]
+    ordered = list(reversed(pairs)) if page.newest_first else pairs
     notes = []
-    for note, record in pairs:
+    for note, record in ordered[page.offset : page.offset + page.limit]:
         review = session.scalar(select(Review).where(Review.report_id == record.id))
         notes.append(
             NoteRead(
@@ -293,6 +307,7 @@ def deal_detail(session: Session, user: User, deal_id: int) -> DealDetail:
     return DealDetail(
         deal=DealRead.model_validate(deal),
         notes=notes,
+        notes_total=len(pairs),
         criteria=list(state.values()),
         missing=missing,
         overrides=[o for r in records for o in overrides.get(r.id, [])],

@@ -1,16 +1,19 @@
 """Fetching a source and what follows it, shared by the tasks, the API and the CLI:
-store the signals, embed the new ones, then refresh what depends on them."""
+store the signals, queue their vectors and refresh what depends on them in one transaction;
+after its commit, write the queued vectors (:func:`write_vectors`)."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dealscout.accounts.models import User
+from dealscout.accounts.models import User, Workspace
 from dealscout.core.config import Settings
+from dealscout.core.db import session_scope
 from dealscout.core.deadline import time_limit
 from dealscout.core.vectorstore import VectorStore
 from dealscout.ingestion import service, sources, vectors
@@ -19,6 +22,8 @@ from dealscout.ingestion.models import Signal, Source
 from dealscout.ingestion.service import IngestReport
 from dealscout.ingestion.source_schemas import SourceUpdate
 from dealscout.queue.store import add_signals, refresh_accounts
+
+log = logging.getLogger(__name__)
 
 _STORES: dict[tuple[str | None, int, str], VectorStore] = {}
 _STORES_LOCK = threading.Lock()
@@ -45,20 +50,57 @@ def after_ingest(session: Session, signal_ids: Sequence[int], account_ids: Seque
     add_signals(session, signal_ids, account_ids)
 
 
-def follow_up(session: Session, settings: Settings, report: IngestReport) -> None:
+def follow_up(session: Session, report: IngestReport, workspace_id: int) -> None:
+    """In the ingest's transaction: queue the new signals' vectors, refresh the queue."""
     if report.failure is not None:
         return
-    vectors.embed_signals(
-        session, vector_store(settings), signals_by_id(session, report.new_signal_ids)
-    )
+    vectors.queue_vectors(session, workspace_id, report.new_signal_ids)
     after_ingest(session, report.new_signal_ids, report.account_ids)
+
+
+def write_vectors(settings: Settings, report: IngestReport) -> None:
+    """After the ingest committed: write its queued vectors. A vector store failure leaves
+    them queued for the reconciler and says so in the report's warnings."""
+    if not report.new_signal_ids:
+        return
+    try:
+        with session_scope(settings.sqlalchemy_url) as session:
+            vectors.embed_outbox(session, vector_store(settings), report.new_signal_ids)
+    except Exception as exc:  # the signals are stored; their vectors follow later
+        log.warning("vectors of %d signals left queued: %r", len(report.new_signal_ids), exc)
+        report.warnings.append(
+            f"{len(report.new_signal_ids)} signals wait for their vectors "
+            f"(vector store: {type(exc).__name__}); the reconciler writes them later"
+        )
+
+
+def write_queued_vectors(settings: Settings) -> int:
+    """Write every queued vector (after a bulk load such as the demo)."""
+    with session_scope(settings.sqlalchemy_url) as session:
+        return vectors.embed_outbox(session, vector_store(settings))
+
+
+def reconcile(settings: Settings) -> vectors.Reconciled:
+    """Bring every workspace's vectors in step with SQL (startup, reindex, periodically)."""
+    store = vector_store(settings)
+    with session_scope(settings.sqlalchemy_url) as session:
+        total = vectors.Reconciled(embedded=vectors.embed_outbox(session, store))
+        known = {str(i) for i in session.scalars(select(Workspace.id))}
+        for workspace_id in sorted(known, key=int):
+            done = vectors.reconcile_workspace(session, store, int(workspace_id))
+            session.commit()
+            total.embedded += done.embedded
+            total.removed += done.removed
+    for stale in set(store.workspaces()) - known:  # the workspace was deleted
+        store.reset_workspace(stale)
+    return total
 
 
 def fetch_and_follow_up(session: Session, settings: Settings, source: Source) -> IngestReport:
     """Fetch and ingest within the task time limit, which holds in worker threads too."""
     with time_limit(settings.task_time_limit_s), SafeFetcher(settings) as fetcher:
         report = service.fetch_source(session, source, fetcher)
-    follow_up(session, settings, report)
+    follow_up(session, report, source.workspace_id)
     return report
 
 

@@ -135,3 +135,23 @@ def _linked_accounts(session: Session, signal: Signal) -> list[int | None]:
 # briefs read an account's matched active signals (bulk inserts bump in the pipeline)
 versions.track(Signal, _linked_accounts)
 versions.track(SignalAccount, lambda session, link: [link.account_id])
+
+
+class VectorOutbox(Base):
+    """Signals committed in SQL whose vectors are not written yet.
+
+    The row commits with the signal, in the same transaction; the vector is written after
+    the commit and the row then deleted. A kill or a vector-store outage in between leaves
+    the row, and the reconciler embeds it later: the index is eventually consistent with
+    SQL, and the backlog is visible (``/readyz``, ``/metrics``).
+    """
+
+    __tablename__ = "vector_outbox"
+
+    signal_id: Mapped[int] = mapped_column(
+        ForeignKey("signals.id", ondelete="CASCADE"), primary_key=True
+    )
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), index=True
+    )
+    queued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -13,6 +13,7 @@ from dealscout.core.config import Settings
 from dealscout.core.db import utcnow
 from dealscout.core.errors import NotFound, Refused, Transient
 from dealscout.core.redact import redact
+from dealscout.core.telemetry import FETCHES, INGESTED, timing
 from dealscout.ingestion.fetch import RetryLater, SafeFetcher, backoff_delay, load_local
 from dealscout.ingestion.models import Source
 from dealscout.ingestion.parse import parse_document
@@ -108,7 +109,9 @@ def ingest_bytes(
         baseline=not source.baseline_done,
         now=now,
     )
-    counts = ingest_items(session, ctx, parsed.items, account_refs(session, source.workspace_id))
+    with timing("ingest"):
+        refs = account_refs(session, source.workspace_id)
+        counts = ingest_items(session, ctx, parsed.items, refs)
     counts.warnings.extend(parsed.warnings)
     source.baseline_done = True
     return _report(session, source, counts)
@@ -183,10 +186,18 @@ def fetch_source(session: Session, source: Source, fetcher: SafeFetcher) -> Inge
             source.etag, source.last_modified = result.etag, result.last_modified
     except (Refused, Transient) as exc:
         record_failure(source, exc)
+        FETCHES.labels(str(source.id), source.last_status).inc()
         return IngestReport(
             account=account, source=source.url, errors=[redact(str(exc))], failure=exc
         )
     _record_success(source, report, result.status)
+    FETCHES.labels(str(source.id), source.last_status).inc()
+    for outcome, count in (
+        ("new", report.new),
+        ("duplicate", report.duplicates),
+        ("rejected", report.rejected),
+    ):
+        INGESTED.labels(outcome).inc(count)
     return report
 
 

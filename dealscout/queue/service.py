@@ -26,6 +26,7 @@ from dealscout.accounts.service import (
 )
 from dealscout.core.db import utcnow
 from dealscout.core.errors import Forbidden, NotFound
+from dealscout.core.telemetry import timed
 from dealscout.deals.models import Deal
 from dealscout.ingestion.models import Signal, SignalAccount
 from dealscout.queue.models import AccountScore, DismissedSignal, RepAccountState
@@ -337,6 +338,7 @@ def _cited_signals(session: Session, page: list[_Candidate]) -> dict[int, Signal
     return {s.id: s for s in session.scalars(query)}
 
 
+@timed("queue_build")
 def build_queue(
     session: Session,
     viewer: User,

@@ -11,9 +11,9 @@ from typing import Any
 
 from celery import Celery
 from celery.schedules import crontab
-from celery.signals import worker_process_init
+from celery.signals import worker_process_init, worker_ready
 
-from dealscout.core.config import Settings
+from dealscout.core.config import HARD_LIMIT_GRACE_S, Settings
 from dealscout.core.db import forget_inherited_connections
 from dealscout.core.redact import install_log_redaction
 
@@ -23,6 +23,14 @@ celery_app = Celery("dealscout", include=["dealscout.workers.tasks"])
 @worker_process_init.connect
 def _after_fork(**_kwargs: Any) -> None:
     forget_inherited_connections()
+
+
+@worker_ready.connect
+def _reconcile_on_start(sender: Any, **_kwargs: Any) -> None:
+    """A started worker (``dealscout worker``) queues a vector reconciliation: what a killed
+    worker committed without writing its vectors is embedded now, not at the next beat.
+    (``dealscout serve`` reconciles at startup itself; its embedded worker sends no signal.)"""
+    sender.app.send_task("vectors.reconcile")
 
 
 def configure_celery(settings: Settings) -> Celery:
@@ -47,7 +55,7 @@ def configure_celery(settings: Settings) -> Celery:
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
         task_default_queue="dealscout",
-        task_time_limit=settings.task_time_limit_s + 60,
+        task_time_limit=settings.task_time_limit_s + HARD_LIMIT_GRACE_S,
         task_soft_time_limit=settings.task_time_limit_s,
         task_ignore_result=True,
         worker_hijack_root_logger=False,
@@ -67,6 +75,10 @@ def configure_celery(settings: Settings) -> Celery:
                 "args": ("weekly",),
             },
             "retry-digests": {"task": "flows.deliver_digests", "schedule": 300.0},
+            "reconcile-vectors": {
+                "task": "vectors.reconcile",
+                "schedule": settings.reconcile_interval_s,
+            },
         },
         timezone="UTC",
     )

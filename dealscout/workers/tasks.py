@@ -32,6 +32,7 @@ def fetch_source(self: Task, source_id: int) -> dict[str, object]:
             return {"skipped": source_id}
         report = ingest_flow.fetch_and_follow_up(session, settings, source)
         failures = source.failures
+    ingest_flow.write_vectors(settings, report)
     for account_id in report.account_ids:  # after commit, by id
         refresh_brief.delay(account_id)
     if isinstance(report.failure, Transient):
@@ -44,14 +45,18 @@ def fetch_source(self: Task, source_id: int) -> dict[str, object]:
 
 @celery_app.task(name="ingestion.poll_due_sources")
 def poll_due_sources() -> int:
-    """Enqueue every due source once: claim it by moving its next poll time forward."""
+    """Enqueue every due source once: claim it by moving its next poll time forward by
+    a lease just past the task time limit. The fetch sets the real next time; if its task
+    is lost (a broker that drops unacknowledged messages on a kill, as the filesystem
+    transport does), the source falls due again when the lease runs out."""
     settings = get_settings()
+    lease = timedelta(seconds=settings.broker_visibility_timeout_s)
     with session_scope(settings.sqlalchemy_url) as session:
         due = service.due_sources(session)
         for source_id in due:
             source = session.get(Source, source_id)
             if source is not None:
-                source.next_fetch_at = utcnow() + timedelta(minutes=source.interval_minutes)
+                source.next_fetch_at = utcnow() + lease
     for source_id in due:  # after commit, by id
         fetch_source.delay(source_id)
     return len(due)
@@ -67,6 +72,13 @@ def refresh_brief(account_id: int) -> dict[str, object]:
         except NotFound:
             return {"skipped": account_id}  # the account was deleted meanwhile
     return {"account_id": account_id, "regenerated": result.regenerated, "engine": result.engine}
+
+
+@celery_app.task(name="vectors.reconcile")
+def reconcile_vectors() -> dict[str, int]:
+    """Embed signals whose vectors a crash or an outage left out; drop orphaned vectors."""
+    done = ingest_flow.reconcile(get_settings())
+    return {"embedded": done.embedded, "removed": done.removed}
 
 
 @celery_app.task(name="system.ping")

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from dealscout.core.config import Settings
 from dealscout.core.vectorstore import VectorItem, VectorStore, collection_name
-
-CHROMA = Path(sys.executable).parent / "chroma"
+from tests.support.chroma import chroma_server
+from tests.support.serve import free_port
 
 SIGNALS = [
     VectorItem(
@@ -37,51 +32,17 @@ SIGNALS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
-def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
-    port = _free_port()
-    path = tmp_path_factory.mktemp("chroma-server")
-    process = subprocess.Popen(
-        [str(CHROMA), "run", "--path", str(path), "--port", str(port), "--host", "127.0.0.1"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        _wait_for_heartbeat(port, process)
+def chroma(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    with chroma_server(tmp_path_factory.mktemp("chroma-server")) as port:
         yield port
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def _wait_for_heartbeat(port: int, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"chroma run exited with {process.returncode}")
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).raise_for_status()
-            return
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    raise RuntimeError("chroma server did not answer its heartbeat in 30 s")
 
 
 @pytest.fixture(params=["embedded", "server"])
 def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
     if request.param == "embedded":
         return Settings(DEALSCOUT_HOME=tmp_path, CHROMA_HOST=None)
-    port = request.getfixturevalue("chroma_server")
+    port = request.getfixturevalue("chroma")
     return Settings(DEALSCOUT_HOME=tmp_path, CHROMA_HOST="127.0.0.1", CHROMA_PORT=port)
 
 
@@ -96,8 +57,8 @@ def ws() -> str:
     return f"w{uuid.uuid4().hex[:12]}"
 
 
-def test_ping_and_client_kind(store: VectorStore, ws: str, settings: Settings) -> None:
-    assert store.ping()
+def test_write_read_check_and_client_kind(store: VectorStore, ws: str, settings: Settings) -> None:
+    store.check_write_read()
     if settings.chroma_host is None:
         assert (settings.chroma_path / "chroma.sqlite3").exists()
 
@@ -153,12 +114,14 @@ def test_stale_collection_after_reindex_elsewhere(
 
 
 def test_every_vector_needs_an_account() -> None:
-    store = VectorStore(Settings(CHROMA_HOST="127.0.0.1", CHROMA_PORT=_free_port()))
+    store = VectorStore(Settings(CHROMA_HOST="127.0.0.1", CHROMA_PORT=free_port()))
     with pytest.raises(ValueError, match="account_id"):
         store.upsert("w1", [VectorItem("x", "text", {"type": "funding"})])
     with pytest.raises(ValueError):
         collection_name("../etc")
 
 
-def test_ping_is_false_when_server_is_down() -> None:
-    assert not VectorStore(Settings(CHROMA_HOST="127.0.0.1", CHROMA_PORT=_free_port())).ping()
+def test_write_read_check_fails_when_server_is_down() -> None:
+    store = VectorStore(Settings(CHROMA_HOST="127.0.0.1", CHROMA_PORT=free_port()))
+    with pytest.raises(Exception):  # noqa: B017  (whatever the client raises for "refused")
+        store.check_write_read()

@@ -247,3 +247,28 @@ def test_a_manager_override_reaches_the_brief(world: dict) -> None:
     body = {"status": "needs_work", "overrides": [{"criterion": "budget", "status": "missing"}]}
     client.post(f"/v1/reviews/{review_id}", json=body, headers=manager.headers)
     assert "budget" in missing_line()
+
+
+def test_notes_are_paged_and_posting_one_returns_only_it(world: dict) -> None:
+    client, rep = world["client"], world["members"]["rep"]
+    deal_id = _deal(world)
+    texts = [f"{GOOD_NOTE}\nCall number {n}." for n in range(5)]
+    sizes = []
+    for text in texts:
+        posted = client.post(f"/v1/deals/{deal_id}/notes", json={"text": text}, headers=rep.headers)
+        assert posted.status_code == 201, posted.text
+        body = posted.json()
+        assert [n["text"] for n in body["notes"]] == [text] and body["notes_total"] == len(
+            sizes
+        ) + 1
+        sizes.append(len(posted.content))
+    assert max(sizes) - min(sizes) < 500  # the answer does not grow with the deal's notes
+
+    url = f"/v1/deals/{deal_id}"
+    page = client.get(url, params={"notes_limit": 2, "notes_offset": 1}, headers=rep.headers).json()
+    assert [n["text"] for n in page["notes"]] == texts[1:3] and page["notes_total"] == 5
+    newest = client.get(url, params={"notes_limit": 1, "newest_first": True}, headers=rep.headers)
+    assert [n["text"] for n in newest.json()["notes"]] == [texts[-1]]
+    assert {c["id"]: c["status"] for c in page["criteria"]}["budget"] == "met"  # over all notes
+    too_many = client.get(url, params={"notes_limit": 10_000}, headers=rep.headers)
+    assert too_many.status_code == 422

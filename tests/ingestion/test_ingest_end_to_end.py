@@ -80,6 +80,8 @@ def test_same_source_twice_adds_nothing_and_syndicated_story_adds_one(
     original = session.get(Signal, copy.duplicate_of_id)
     assert original is not None and "Brennwald" in original.title
     assert original.type == "funding"
+    assert ingest_flow.vector_store(settings).count(original.workspace_id) == 0  # queued
+    assert ingest_flow.write_queued_vectors(settings) == 3  # after the commit
     assert ingest_flow.vector_store(settings).count(original.workspace_id) == 3
 
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,16 +20,10 @@ from dealscout.core.config import get_settings
 from dealscout.core.db import get_sessionmaker
 from tests.ingestion.test_hostile_documents import rss
 from tests.support.httpserver import LoopbackServer
+from tests.support.serve import CLI, free_port
 from tests.support.waiting import wait_until
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-CLI = [sys.executable, "-c", "from dealscout.cli.main import run; run()"]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture
@@ -51,7 +43,7 @@ def _serve(**settings: str) -> Iterator[tuple[str, dict[str, str]]]:
     }
     init = subprocess.run([*CLI, "init"], env=env, capture_output=True, text=True, timeout=120)
     token = init.stdout.strip().splitlines()[-1].removeprefix("token: ")
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [*CLI, "serve", "--port", str(port)],
         env=env,

@@ -1,0 +1,1 @@
+"""Pure ASGI middleware of the API (each concern in a file of its own)."""

@@ -41,8 +41,17 @@ def import_deals(
 
 
 @router.get("/deals/{deal_id}", response_model=DealDetail)
-def get_deal(deal_id: IdPath, session: SessionDep, user: CurrentUser) -> DealDetail:
-    return deals.deal_detail(session, user, deal_id)
+def get_deal(
+    deal_id: IdPath,
+    session: SessionDep,
+    user: CurrentUser,
+    notes_limit: int = Query(50, ge=0, le=200),
+    notes_offset: int = Query(0, ge=0),
+    newest_first: bool = False,
+) -> DealDetail:
+    """The deal with one page of its notes (``notes_total`` counts them all)."""
+    page = deals.NotesPage(offset=notes_offset, limit=notes_limit, newest_first=newest_first)
+    return deals.deal_detail(session, user, deal_id, page)
 
 
 @router.patch("/deals/{deal_id}", response_model=DealRead)
@@ -83,13 +92,14 @@ def delete_deal(deal_id: IdPath, session: SessionDep, user: CurrentUser) -> None
 def add_note(
     deal_id: IdPath, data: NoteCreate, session: SessionDep, settings: SettingsDep, user: CurrentUser
 ) -> DealDetail:
-    """Store the note with its coach report; answers with the deal's updated state."""
+    """Store the note with its coach report; answers with the deal's updated state and,
+    as its one page of notes, the new note (not every note of the deal)."""
     gateway = LLMGateway(settings)
     deals.add_note(
         session, user, deal_id, data.text, stage=data.stage,
         buyer_activity=data.buyer_activity, gateway=gateway if gateway.enabled else None,
     )  # fmt: skip
-    return deals.deal_detail(session, user, deal_id)
+    return deals.deal_detail(session, user, deal_id, deals.NotesPage(limit=1, newest_first=True))
 
 
 @router.get("/reviews", response_model=list[ReviewRead])

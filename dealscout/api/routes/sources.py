@@ -60,6 +60,7 @@ def fetch_source(
     source = sources.visible_source(session, user, source_id)
     report = ingest_flow.fetch_and_follow_up(session, settings, source)
     session.commit()  # keep the failure record even when we answer with an error
+    ingest_flow.write_vectors(settings, report)
     if isinstance(report.failure, Refused | Transient):
         raise report.failure
     return SourceRead.model_validate(source)
