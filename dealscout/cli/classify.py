@@ -8,13 +8,15 @@ from typing import Any
 
 import typer
 
-from dealscout.cli.app import app, eval_app
+from dealscout.cli.app import app, eval_app, train_app
 from dealscout.cli.output import emit_json, fail, jsonl_object, progress
 from dealscout.core.errors import BadInput, Refused
 from dealscout.ingestion.classify import Classification, classify
 from dealscout.ingestion.fetch import load_local
 from dealscout.ingestion.parse import parse_document
 from dealscout.ingestion.scoring import evaluate_classifier, load_labeled
+from dealscout.ingestion.signal_model import MODEL_PATH
+from dealscout.ingestion.training import CORPUS_DIR, train
 
 PROGRESS_EVERY = 500
 
@@ -107,3 +109,24 @@ def eval_classify(
         emit_json(result.as_dict())
     else:
         typer.echo(result.as_text())
+
+
+@train_app.command("classify")
+def train_classify(
+    data: Path = typer.Option(CORPUS_DIR, "--data", help="Folder of train*.jsonl files."),
+    out: Path = typer.Option(MODEL_PATH, "--out", help="Where to write the model file."),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Fit the signal model on the labeled corpus (same data → byte-identical file)."""
+    try:
+        report = train(data, out)
+    except BadInput as exc:
+        fail(str(exc))
+    if json_out:
+        emit_json(report.as_dict())
+    else:
+        typer.echo(
+            f"model {report.version}: {report.items} items, out-of-fold accuracy "
+            f"{report.cv_accuracy:.3f}, temperature {report.temperature}, threshold "
+            f"{report.threshold}\nwrote {report.path} (sha256 {report.sha256[:16]})"
+        )
