@@ -43,6 +43,7 @@ LEAD_CHARS = 400
 REST_CHARS = 2000
 MIN_SCORE = 2.4  # below this the item concerns none of the event types
 SECONDARY_MIN_PROBABILITY = 0.15  # a secondary type must be a real alternative
+SECONDARY_RATIO = 0.25  # ... or have cues at least this share of the strongest type's
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 _CUES = [(label, weight) for label, cues in CUES.items() for _, weight in cues]
 _PATTERNS = PatternSet(pattern for cues in CUES.values() for pattern, _ in cues)
@@ -134,10 +135,10 @@ DENSE_FEATURES = (
 )
 
 
-def dense_features(title: str, text: str) -> list[float]:
+def dense_features(title: str, text: str, scores: dict[str, float] | None = None) -> list[float]:
     """The cue rules as model features: each type's cue score (log-scaled), the rules' own
     answer (one-hot), whether the text reads as English and whether the headline asks."""
-    scores = score_types(title, text)
+    scores = scores if scores is not None else score_types(title, text)
     answer = rule_type(scores)
     english = is_probably_english(f"{title} {text}")
     return (
@@ -147,15 +148,38 @@ def dense_features(title: str, text: str) -> list[float]:
     )
 
 
+def _secondary(
+    best: str, events: list[tuple[str, float]], scores: dict[str, float]
+) -> list[TypeScore]:
+    """Other event types worth knowing: the model's real alternatives, and types whose cues
+    stand on their own ("reports results ... will lay off 20%" → earnings + layoffs). An
+    ``other`` answer keeps only the most likely event type."""
+    if best == "other":
+        return [TypeScore(type=label, confidence=round(p, 3)) for label, p in events[:1]]
+    strongest = max(scores.values())
+    return [
+        TypeScore(type=label, confidence=round(p, 3))
+        for label, p in events
+        if label != best
+        and (
+            p >= SECONDARY_MIN_PROBABILITY
+            or scores[label] >= max(MIN_SCORE, SECONDARY_RATIO * strongest)
+        )
+    ][:3]
+
+
 def classify(title: str, text: str, url: str | None = None) -> Classification:
     """Primary CONTRACT §1 type with a calibrated confidence, secondary types and facts.
 
     Below the model's threshold the answer is ``other`` and the most likely event type is
-    kept as the first secondary type. ``url`` is accepted for interface stability.
+    kept as the secondary type. ``url`` is accepted for interface stability.
     """
     title, text = title or "", text or ""
     model = shipped_model()
-    probabilities = model.probabilities(lexical_features(title, text), dense_features(title, text))
+    scores = score_types(title, text)
+    probabilities = model.probabilities(
+        lexical_features(title, text), dense_features(title, text, scores)
+    )
     ranked = sorted(
         zip(model.labels, probabilities.tolist(), strict=True),
         key=lambda kv: (-kv[1], SIGNAL_TYPES.index(kv[0])),
@@ -164,16 +188,11 @@ def classify(title: str, text: str, url: str | None = None) -> Classification:
     best, confidence = ranked[0]
     if best != "other" and confidence < model.threshold:
         best, confidence = "other", max(dict(ranked)["other"], 1.0 - confidence)
-    secondary = [
-        TypeScore(type=label, confidence=round(p, 3))
-        for label, p in events
-        if label != best and (p >= SECONDARY_MIN_PROBABILITY or best == "other")
-    ][: 1 if best == "other" else 3]
     facts = extract_facts(best, title, text) if best != "other" else {}
     return Classification(
         type=best,
         confidence=round(min(confidence, 0.99), 3),
-        secondary=secondary,
+        secondary=_secondary(best, events, scores),
         facts=facts,
         model=model.version,
     )

@@ -126,12 +126,21 @@ def featurize(rows: Sequence[dict[str, Any]]) -> Matrix:
     )
 
 
+def _scatter(keys: IntArray, values: FloatArray, size: int) -> FloatArray:
+    """Sums of the (n, labels) ``values`` per key: one ``bincount`` over all labels, adding
+    in input order (deterministic)."""
+    labels = values.shape[1]
+    flat = (keys[:, None] * labels + np.arange(labels)).ravel()
+    result: FloatArray = np.bincount(flat, values.ravel(), minlength=size * labels).reshape(
+        size, labels
+    )
+    return result
+
+
 def _logits(x: Matrix, hashed: FloatArray, dense: FloatArray) -> FloatArray:
-    out = x.dense @ dense
-    contributions = hashed[x.indices] * x.values[:, None]
-    for label in range(out.shape[1]):
-        out[:, label] += np.bincount(x.rows, contributions[:, label], minlength=x.count)
-    result: FloatArray = out
+    result: FloatArray = x.dense @ dense + _scatter(
+        x.rows, hashed[x.indices] * x.values[:, None], x.count
+    )
     return result
 
 
@@ -143,23 +152,31 @@ def _softmax(logits: FloatArray) -> FloatArray:
 
 
 def fit(x: Matrix, labels: IntArray, classes: int) -> tuple[FloatArray, FloatArray]:
-    """Weighted softmax regression with L2, full-batch Adam from zeros (deterministic)."""
+    """Weighted softmax regression with L2, full-batch Adam from zeros (deterministic).
+
+    Only the hashed features the rows use are fitted (the others would stay zero), which
+    keeps each step small; the result is spread back over the whole hashed range."""
+    used, local = np.unique(x.indices, return_inverse=True)
+    compact = Matrix(indices=local.astype(np.int64), values=x.values, rows=x.rows, dense=x.dense)
+    fitted, dense = _fit_compact(compact, len(used), labels, classes)
+    hashed = np.zeros((HASHED, classes))
+    hashed[used] = fitted
+    return hashed, dense
+
+
+def _fit_compact(
+    x: Matrix, width: int, labels: IntArray, classes: int
+) -> tuple[FloatArray, FloatArray]:
     counts = np.bincount(labels, minlength=classes).astype(np.float64)
     class_weight = (counts.sum() / (classes * np.maximum(counts, 1.0))) ** CONFIG["class_power"]
     sample = class_weight[labels] / class_weight[labels].sum()
     target = np.eye(classes)[labels]
-    params = [np.zeros((HASHED, classes)), np.zeros((x.dense.shape[1], classes))]
+    params = [np.zeros((width, classes)), np.zeros((x.dense.shape[1], classes))]
     moments = [(np.zeros_like(p), np.zeros_like(p)) for p in params]
     beta1, beta2, rate, l2 = 0.9, 0.999, CONFIG["learning_rate"], CONFIG["l2"]
     for step in range(1, int(CONFIG["steps"]) + 1):
         delta = (_softmax(_logits(x, params[0], params[1])) - target) * sample[:, None]
-        grad_hashed = np.stack(
-            [
-                np.bincount(x.indices, x.values * delta[x.rows, label], minlength=HASHED)
-                for label in range(classes)
-            ],
-            axis=1,
-        )
+        grad_hashed = _scatter(x.indices, delta[x.rows] * x.values[:, None], width)
         grads = [grad_hashed + l2 * params[0], x.dense.T @ delta + l2 * params[1]]
         grads[1][-1] -= l2 * params[1][-1]  # the bias is not shrunk
         for param, grad, (m, v) in zip(params, grads, moments, strict=True):
