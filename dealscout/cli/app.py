@@ -42,7 +42,9 @@ process_app = typer.Typer(help="Sales-process files.", no_args_is_help=True)
 users_app = typer.Typer(help="Users of a workspace.", no_args_is_help=True)
 tokens_app = typer.Typer(help="API tokens.", no_args_is_help=True)
 accounts_app = typer.Typer(help="Target accounts.", no_args_is_help=True)
-train_app = typer.Typer(help="Rebuild a learned model from the repository's data.", no_args_is_help=True)
+train_app = typer.Typer(
+    help="Rebuild a learned model from the repository's data.", no_args_is_help=True
+)
 
 app.add_typer(eval_app, name="eval")
 app.add_typer(process_app, name="process")

@@ -78,7 +78,9 @@ class ClassifierEval:
             f"items {self.total}  accuracy {self.accuracy:.3f}  "
             f"macro-F1 (types with >= {MIN_SUPPORT} items) {self.macro_f1:.3f}"
         )
-        return f"model {self.model}\n{table}\n{summary}\n\nconfusion matrix\n{self.confusion_text()}"
+        return (
+            f"model {self.model}\n{table}\n{summary}\n\nconfusion matrix\n{self.confusion_text()}"
+        )
 
 
 def evaluate_classifier(rows: Iterable[Mapping[str, Any]]) -> ClassifierEval:

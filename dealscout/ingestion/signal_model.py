@@ -42,19 +42,20 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(_DIGITS.sub("0", text.lower()))
 
 
-def _hash(feature: str) -> int:
-    return zlib.crc32(feature.encode("utf-8")) & (HASHED - 1)
+_INDEX_CACHE: dict[str, int] = {}  # feature → hashed index; words repeat across items
+_INDEX_CACHE_LIMIT = 1 << 19
 
 
-def _block(features: set[str]) -> dict[int, float]:
-    """Distinct features of one namespace, each 1/sqrt(n) so no namespace dominates."""
-    if not features:
-        return {}
-    weight = 1.0 / math.sqrt(len(features))
-    found: dict[int, float] = {}
+def _indices(features: set[str]) -> list[int]:
+    cache = _INDEX_CACHE
+    if len(cache) > _INDEX_CACHE_LIMIT:
+        cache.clear()
+    found = []
     for feature in features:
-        index = _hash(feature)
-        found[index] = found.get(index, 0.0) + weight
+        index = cache.get(feature)
+        if index is None:
+            index = cache[feature] = zlib.crc32(feature.encode("utf-8")) & (HASHED - 1)
+        found.append(index)
     return found
 
 
@@ -83,19 +84,22 @@ def split_zones(title: str, text: str) -> tuple[str, str]:
     return title[:TITLE_CHARS], text[:LEAD_CHARS]
 
 
-def lexical_features(title: str, text: str) -> dict[int, float]:
-    """Hashed index → value for the words and character n-grams of one item."""
+Features = tuple[list[int], list[float]]  # hashed indices (may repeat) and their values
+
+
+def lexical_features(title: str, text: str) -> Features:
+    """Hashed words (title and lead apart, with bigrams) and title character n-grams.
+
+    Each namespace's distinct features weigh 1/sqrt(count), so a long lead does not drown
+    the headline; colliding indices simply add up."""
     head, lead = split_zones(title, text)
-    title_words = _words(head)
-    found: dict[int, float] = {}
-    for block in (
-        _block(_grams("t|", title_words)),
-        _block(_grams("b|", _words(lead))),
-        _block(_chars(head)),
-    ):
-        for index, value in block.items():
-            found[index] = found.get(index, 0.0) + value
-    return found
+    indices: list[int] = []
+    values: list[float] = []
+    for block in (_grams("t|", _words(head)), _grams("b|", _words(lead)), _chars(head)):
+        if block:
+            indices += _indices(block)
+            values += [1.0 / math.sqrt(len(block))] * len(block)
+    return indices, values
 
 
 @dataclass(frozen=True)
@@ -109,14 +113,12 @@ class SignalModel:
     temperature: float
     threshold: float
 
-    def probabilities(self, hashed: dict[int, float], dense: list[float]) -> FloatArray:
+    def probabilities(self, hashed: Features, dense: list[float]) -> FloatArray:
         """Calibrated class probabilities of one item."""
-        logits = self.weights[-1].copy()
-        if hashed:
-            index = np.fromiter(hashed.keys(), dtype=np.int64, count=len(hashed))
-            value = np.fromiter(hashed.values(), dtype=np.float64, count=len(hashed))
-            logits += value @ self.weights[index]
-        logits += np.asarray(dense, dtype=np.float64) @ self.weights[HASHED:-1]
+        indices, values = hashed
+        logits = self.weights[-1] + np.asarray(dense) @ self.weights[HASHED:-1]
+        if indices:
+            logits += np.asarray(values) @ self.weights[indices]
         logits /= self.temperature
         logits -= logits.max()
         exp = np.exp(logits)
@@ -133,7 +135,9 @@ class SignalModel:
             "threshold": round(self.threshold, 6),
         }
         matrix = np.ascontiguousarray(self.weights, dtype="<f2").tobytes()
-        return MAGIC + json.dumps(header, sort_keys=True).encode() + b"\n" + zlib.compress(matrix, 9)
+        return (
+            MAGIC + json.dumps(header, sort_keys=True).encode() + b"\n" + zlib.compress(matrix, 9)
+        )
 
     @classmethod
     def from_bytes(cls, data: bytes) -> SignalModel:

@@ -99,8 +99,14 @@ def load_corpus(folder: Path) -> list[dict[str, Any]]:
             label = row.get("label", row.get("type"))
             if label not in SIGNAL_TYPES or not isinstance(row.get("text"), str):
                 raise BadInput(f"{path}:{number}: needs 'text' and a CONTRACT §1 'label'")
-            rows.append({"id": str(row["id"]), "title": row.get("title") or "",
-                         "text": row["text"], "label": label})
+            rows.append(
+                {
+                    "id": str(row["id"]),
+                    "title": row.get("title") or "",
+                    "text": row["text"],
+                    "label": label,
+                }
+            )
     rows.sort(key=lambda r: r["id"])
     return rows
 
@@ -111,10 +117,10 @@ def featurize(rows: Sequence[dict[str, Any]]) -> Matrix:
     owners: list[int] = []
     dense = np.zeros((len(rows), len(DENSE_FEATURES) + 1))
     for number, row in enumerate(rows):
-        hashed = lexical_features(row["title"], row["text"])
-        for index in sorted(hashed):
+        found, weights = lexical_features(row["title"], row["text"])
+        for index, value in sorted(zip(found, weights, strict=True)):
             indices.append(index)
-            values.append(hashed[index])
+            values.append(value)
             owners.append(number)
         dense[number, :-1] = dense_features(row["title"], row["text"])
         dense[number, -1] = 1.0
@@ -131,9 +137,8 @@ def _scatter(keys: IntArray, values: FloatArray, size: int) -> FloatArray:
     in input order (deterministic)."""
     labels = values.shape[1]
     flat = (keys[:, None] * labels + np.arange(labels)).ravel()
-    result: FloatArray = np.bincount(flat, values.ravel(), minlength=size * labels).reshape(
-        size, labels
-    )
+    sums = np.bincount(flat, weights=values.ravel(), minlength=size * labels)
+    result: FloatArray = sums.astype(np.float64).reshape(size, labels)
     return result
 
 

@@ -16,6 +16,7 @@ from dealscout.accounts.schemas import AccountCreate
 from dealscout.core.config import get_settings
 from dealscout.ingestion import service
 from dealscout.ingestion.models import Signal, SignalAccount, Source
+from dealscout.ingestion.signal_model import shipped_model
 from dealscout.workers import followups
 from tests.support.factories import create_workspace, open_session
 from tests.support.httpserver import LoopbackServer, Reply
@@ -74,6 +75,7 @@ def test_same_source_twice_adds_nothing_and_syndicated_story_adds_one(
     original = session.get(Signal, copy.duplicate_of_id)
     assert original is not None and "Brennwald" in original.title
     assert original.type == "funding"
+    assert original.model_version == shipped_model().version  # which model typed it
     assert followups.vector_store(settings).count(original.workspace_id) == 3
 
 

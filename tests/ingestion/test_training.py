@@ -28,7 +28,9 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, TrainReport
     """The subset trained twice: once in-process, once through the CLI (rows shuffled)."""
     root = tmp_path_factory.mktemp("train")
     rows = load_corpus(CORPUS_DIR)
-    kept = [r for label in SIGNAL_TYPES for r in [x for x in rows if x["label"] == label][:PER_LABEL]]
+    kept = [
+        r for label in SIGNAL_TYPES for r in [x for x in rows if x["label"] == label][:PER_LABEL]
+    ]
     first, second = root / "first", root / "second"
     first.mkdir()
     second.mkdir()
