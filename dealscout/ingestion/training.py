@@ -31,7 +31,7 @@ from dealscout.ingestion.signal_model import (
 
 CORPUS_DIR = Path(__file__).resolve().parents[2] / "data" / "signals"
 TRAIN_GLOB = "train*.jsonl"
-CONFIG = {"l2": 1e-4, "steps": 250, "learning_rate": 0.08, "folds": 4, "class_power": 0.5}
+CONFIG = {"l2": 3e-5, "steps": 250, "learning_rate": 0.08, "folds": 4, "class_power": 0.5}
 TEMPERATURES = tuple(round(0.5 + 0.1 * i, 2) for i in range(26))
 THRESHOLDS = tuple(round(0.15 + 0.05 * i, 2) for i in range(10))
 
