@@ -24,8 +24,8 @@ PER_LABEL = 8  # a small, fast subset of the real corpus: every type, fixed rows
 
 
 @pytest.fixture(scope="module")
-def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, TrainReport, dict]:
-    """The subset trained twice: once in-process, once through the CLI (rows shuffled)."""
+def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, TrainReport]:
+    """The subset trained in-process (no store involved), and the same rows reversed."""
     root = tmp_path_factory.mktemp("train")
     rows = load_corpus(CORPUS_DIR)
     kept = [
@@ -36,23 +36,24 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, TrainReport
     second.mkdir()
     (first / "train.jsonl").write_text("".join(json.dumps(r) + "\n" for r in kept))
     (second / "train_b.jsonl").write_text("".join(json.dumps(r) + "\n" for r in reversed(kept)))
-    report = train(first, root / "a.bin")
+    return root, train(first, root / "a.bin")
+
+
+def test_same_data_gives_a_byte_identical_model(trained: tuple[Path, TrainReport]) -> None:
+    """Trained again through the CLI from the same rows in another order and file name."""
+    root, report = trained
+    out = root / "b.bin"
     result = runner.invoke(
-        app, ["train", "classify", "--data", str(second), "--out", str(root / "b.bin"), "--json"]
+        app, ["train", "classify", "--data", str(root / "second"), "--out", str(out), "--json"]
     )
     assert result.exit_code == 0, result.output
-    return root, report, json.loads(result.stdout)
-
-
-def test_same_data_gives_a_byte_identical_model(trained: tuple[Path, TrainReport, dict]) -> None:
-    root, report, cli = trained
-    first, second = (root / "a.bin").read_bytes(), (root / "b.bin").read_bytes()
+    first, second = (root / "a.bin").read_bytes(), out.read_bytes()
     assert first == second
-    assert report.sha256 == cli["sha256"] == hashlib.sha256(first).hexdigest()
+    assert report.sha256 == json.loads(result.stdout)["sha256"] == hashlib.sha256(first).hexdigest()
 
 
-def test_trained_model_loads_and_answers(trained: tuple[Path, TrainReport, dict]) -> None:
-    root, report, _ = trained
+def test_trained_model_loads_and_answers(trained: tuple[Path, TrainReport]) -> None:
+    root, report = trained
     model = SignalModel.from_bytes((root / "a.bin").read_bytes())
     assert model.version == report.version and model.labels == SIGNAL_TYPES
     assert 0.0 < model.threshold < 1.0 and model.temperature > 0
