@@ -42,10 +42,10 @@ def _classify_line(line: str) -> dict[str, Any]:
         return {"id": None, "error": problem}
     row_id = row.get("id")
     text, title, url = row.get("text"), row.get("title") or "", row.get("url")
-    if not isinstance(text, str) or not text.strip():
-        return {"id": row_id, "error": "missing 'text'"}
     if not isinstance(title, str) or not (url is None or isinstance(url, str)):
         return {"id": row_id, "error": "'title' and 'url' must be strings"}
+    if not isinstance(text, str) or not (text.strip() or title.strip()):
+        return {"id": row_id, "error": "missing 'text'"}  # a headline alone will do
     return {"id": row_id, **classify(title, text, url).model_dump(mode="json")}
 
 

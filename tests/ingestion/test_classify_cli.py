@@ -49,13 +49,16 @@ def test_classify_jsonl_keeps_ids_and_survives_bad_lines(tmp_path: Path) -> None
         "not json\n"
         '{"id": 7}\n'
         '{"id": "b", "text": "Polar Data to acquire Kelp Analytics for $90M."}\n'
+        '{"id": "c", "title": "Acme to cut 300 jobs at its Ohio plant", "text": ""}\n'
+        '{"id": "d", "title": " ", "text": ""}\n'
     )
     result = runner.invoke(app, ["classify", "--jsonl", str(path), "--json"])
     assert result.exit_code == 0, result.output
     lines = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [line.get("id") for line in lines] == ["a", None, 7, "b"]
+    assert [line.get("id") for line in lines] == ["a", None, 7, "b", "c", "d"]
     assert lines[0]["type"] == "layoffs" and lines[3]["type"] == "acquisition"
-    assert "error" in lines[1] and "error" in lines[2]
+    assert lines[4]["type"] == "layoffs"  # a headline without text is still classified
+    assert "error" in lines[1] and "error" in lines[2] and "error" in lines[5]
 
 
 def test_bad_input_exits_2_with_one_line(tmp_path: Path) -> None:
