@@ -52,6 +52,7 @@ def _classify_line(line: str) -> dict[str, Any]:
 def _print_human(result: Classification) -> None:
     secondary = ", ".join(f"{s.type} {s.confidence:.2f}" for s in result.secondary) or "none"
     typer.echo(f"type: {result.type} ({result.confidence:.2f})\nsecondary: {secondary}")
+    typer.echo(f"model: {result.model}")
     for key, value in result.facts.items():
         typer.echo(f"{key}: {value}")
 

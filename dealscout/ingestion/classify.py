@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 
 from dealscout.ingestion.facts import extract_facts
 from dealscout.ingestion.regex_prefilter import PatternSet
-from dealscout.ingestion.signal_model import lexical_features, shipped_model
+from dealscout.ingestion.signal_model import headline_and_body, lexical_features, shipped_model
 from dealscout.ingestion.signal_rules import CUES, ENGLISH_STOPWORDS, FOREIGN_STOPWORDS
 
 SIGNAL_TYPES = (
@@ -63,14 +63,7 @@ class Classification(BaseModel):
 
 
 def _zones(title: str, text: str) -> list[tuple[str, float]]:
-    title = " ".join(title.replace("\u2019", "'").split())
-    text = " ".join(text.replace("\u2019", "'").split())
-    if not title:  # untitled text: its first sentence plays the headline
-        head, _, rest = text.partition(". ")
-        if len(head) <= 200:
-            title, text = head, rest
-    if title and text.startswith(title):  # headline-only feeds repeat the title as the text
-        text = text[len(title) :].lstrip(" .:-")
+    title, text = headline_and_body(title.replace("\u2019", "'"), text.replace("\u2019", "'"))
     title_weight = QUESTION_TITLE_WEIGHT if title.endswith("?") else TITLE_WEIGHT
     return [
         (title, title_weight),

@@ -70,9 +70,9 @@ def _chars(title: str) -> set[str]:
     return {"c|" + padded[i : i + CHAR_N] for i in range(len(padded) - CHAR_N + 1)}
 
 
-def split_zones(title: str, text: str) -> tuple[str, str]:
-    """Headline and lead: untitled text lends its first sentence as the headline, and a
-    text that repeats its headline (headline-only feeds) loses the repeat."""
+def headline_and_body(title: str, text: str) -> tuple[str, str]:
+    """Whitespace-normalised headline and body: untitled text lends its first sentence as
+    the headline, and a text that repeats its headline (headline-only feeds) loses it."""
     title = " ".join((title or "").split())
     text = " ".join((text or "").split())
     if not title:
@@ -81,7 +81,13 @@ def split_zones(title: str, text: str) -> tuple[str, str]:
             title, text = head, rest
     if title and text.startswith(title):
         text = text[len(title) :].lstrip(" .:-")
-    return title[:TITLE_CHARS], text[:LEAD_CHARS]
+    return title, text
+
+
+def split_zones(title: str, text: str) -> tuple[str, str]:
+    """The headline and the lead the model reads."""
+    head, body = headline_and_body(title, text)
+    return head[:TITLE_CHARS], body[:LEAD_CHARS]
 
 
 Features = tuple[list[int], list[float]]  # hashed indices (may repeat) and their values
