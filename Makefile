@@ -23,7 +23,8 @@ dev: $(BIN)/.dev-installed
 ## run: install, load the demo workspace and serve the API on http://$(HOST):$(PORT)
 run: $(BIN)/.installed
 	$(BIN)/dealscout demo
-	@echo "API: http://$(HOST):$(PORT)  docs: http://$(HOST):$(PORT)/docs  (use the token above)"
+	@echo "API: http://$(HOST):$(PORT)  docs: http://$(HOST):$(PORT)/docs  (use a token above)"
+	@echo "CLI on the demo: . $(VENV)/bin/activate && export DEALSCOUT_WORKSPACE=demo"
 	$(BIN)/dealscout serve --host $(HOST) --port $(PORT)
 
 ## test: install the dev extras and run the whole test suite

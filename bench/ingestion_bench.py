@@ -4,7 +4,7 @@
 syndicated near-copies and re-posted links across feeds, are served by
 ``tests.support.httpserver.LoopbackServer``. Every feed is a source of one workspace whose
 accounts are those companies, and runs the production path
-``followups.fetch_and_follow_up`` (fetch → parse → dedupe → classify → match → store →
+``ingest_flow.fetch_and_follow_up`` (fetch → parse → dedupe → classify → match → store →
 embed → queue refresh), committed per source, on the embedded store in a temp home.
 
 Stage times come from timing wrappers put around the production functions for the run
@@ -56,10 +56,10 @@ from dealscout.accounts.models import User
 from dealscout.accounts.schemas import AccountCreate
 from dealscout.core.config import Settings, get_settings
 from dealscout.core.embeddings import Embedder, get_embedder
+from dealscout.flows import ingest as ingest_flow
 from dealscout.ingestion import dedupe, extract, parse, pipeline, service, vectors
 from dealscout.ingestion.fetch import SafeFetcher
 from dealscout.ingestion.models import Signal, SignalAccount
-from dealscout.workers import followups
 from tests.support.factories import open_session
 from tests.support.httpserver import LoopbackServer
 
@@ -450,10 +450,10 @@ class StageClock:
             (pipeline, "looks_like_injection", "classify"),
             (service, "account_refs", "match"),
             (pipeline, "match_accounts", "match"),
-            (followups, "signals_by_id", "embed"),
+            (ingest_flow, "signals_by_id", "embed"),
             (vectors, "embed_signals", "embed"),
             (Embedder, "embed_array", "embed model"),
-            (followups, "after_ingest", "queue refresh"),
+            (ingest_flow, "after_ingest", "queue refresh"),
             (Session, "flush", "store"),  # autoflush inside a stage's query is a store cost
         ]
         with ExitStack() as stack:
@@ -541,7 +541,7 @@ def ingest_all(session: Session, settings: Settings, sources: list[Any]) -> tupl
     totals = {"new": 0, "duplicates": 0, "rejected": 0, "fetched": 0}
     with clock.installed():
         for source in sources:
-            report = followups.fetch_and_follow_up(session, settings, source)
+            report = ingest_flow.fetch_and_follow_up(session, settings, source)
             if report.failure is not None:
                 raise RuntimeError(f"{source.url}: {report.errors}")
             session.commit()  # timed as part of "store" (the remainder)
@@ -580,12 +580,12 @@ def feeds_run(feeds: int, per: int) -> RunResult:
             new=totals["new"], duplicates=totals["duplicates"], rejected=totals["rejected"],
             matched=_count(session, select(func.count(func.distinct(SignalAccount.signal_id)))
                            .where(SignalAccount.status == "matched")),
-            vectors=followups.vector_store(settings).count(found.workspace.id),
+            vectors=ingest_flow.vector_store(settings).count(found.workspace.id),
             peak_rss=rss_peak.peak,
         )  # fmt: skip
         active = _count(session, select(func.count(Signal.id)).where(Signal.status == "active"))
         session.close()
-        followups._STORES.clear()  # the store's client points into the temp home
+        ingest_flow._STORES.clear()  # the store's client points into the temp home
     if result.vectors != active:
         raise RuntimeError(f"{result.vectors} vectors for {active} active signals")
     return result
@@ -610,7 +610,7 @@ def pages_run(pages: int) -> RunResult:
             clock, totals = ingest_all(session, settings, sources)
             seconds = time.perf_counter() - started
         session.close()
-        followups._STORES.clear()
+        ingest_flow._STORES.clear()
     return RunResult(
         items=len(sources), seconds=seconds, stages=dict(clock.seconds), new=totals["new"],
         duplicates=totals["duplicates"], rejected=totals["rejected"], peak_rss=rss_peak.peak,

@@ -28,10 +28,10 @@ from dealscout.accounts import auth
 from dealscout.accounts.bootstrap import ensure_schema
 from dealscout.accounts.models import Account, User, Workspace
 from dealscout.api.main import create_app
-from dealscout.briefs.queue_store import add_signals, recompute_workspace
 from dealscout.core.config import Settings
 from dealscout.core.db import get_sessionmaker, utcnow
 from dealscout.ingestion.models import Signal, SignalAccount, Source
+from dealscout.queue.store import add_signals, recompute_workspace
 
 REPS = 20
 TYPES = [

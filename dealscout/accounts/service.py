@@ -6,6 +6,8 @@ workspace's objects are never visible: their ids answer NotFound, not Forbidden.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
@@ -126,8 +128,40 @@ def find_account(session: Session, workspace_id: int, name_or_id: str) -> Accoun
         conditions.append(Account.id == int(name_or_id))
     account = session.scalar(query.where(or_(*conditions)).order_by(Account.id))
     if account is None:
-        raise NotFound(f"unknown account {name_or_id!r}")
+        raise NotFound(f"unknown account {name_or_id!r}{_found_in(session, name_or_id)}")
     return account
+
+
+def _found_in(session: Session, name: str) -> str:
+    """A hint naming the other workspaces that have an account of that name."""
+    return _workspaces_hint(
+        session.scalars(
+            select(Workspace.name)
+            .join(Account, Account.workspace_id == Workspace.id)
+            .where(Account.name.ilike(name.strip()))
+            .distinct()
+            .order_by(Workspace.name)
+        ).all()
+    )
+
+
+def user_found_in(session: Session, email: str) -> str:
+    """A hint naming the workspaces where a user of that email exists."""
+    return _workspaces_hint(
+        session.scalars(
+            select(Workspace.name)
+            .join(User, User.workspace_id == Workspace.id)
+            .where(User.email == email.strip().lower())
+            .distinct()
+            .order_by(Workspace.name)
+        ).all()
+    )
+
+
+def _workspaces_hint(names: Sequence[str]) -> str:
+    if not names:
+        return ""
+    return f" in this workspace; it is in workspace {', '.join(map(repr, names))} (use --workspace)"
 
 
 def _owner_id(session: Session, workspace_id: int, owner_email: str | None) -> int | None:

@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 from dealscout.accounts.models import Account, Workspace
 from dealscout.briefs.models import BriefCache
 from dealscout.briefs.schemas import Brief
-from dealscout.coach.models import CoachReportRecord, CriterionOverride, Deal, Review
 from dealscout.core.config import Settings
+from dealscout.deals.models import CoachReportRecord, CriterionOverride, Deal, Review
 from dealscout.ingestion.models import Signal, SignalAccount
 from dealscout.ingestion.queries import account_signals_query
 

@@ -14,9 +14,9 @@ from dealscout.accounts.schemas import AccountRead
 from dealscout.briefs.profile import get_profile
 from dealscout.briefs.rank import SignalView, profile_stems
 from dealscout.briefs.schemas import WorkspaceProfile
-from dealscout.coach.deals import criteria_state, stage_exit_criteria
-from dealscout.coach.models import CoachReportRecord, Deal
 from dealscout.coach.schemas import CoachReport
+from dealscout.deals.models import CoachReportRecord, Deal
+from dealscout.deals.service import criteria_state, stage_exit_criteria
 from dealscout.ingestion.injection import find_injection
 from dealscout.ingestion.models import Signal
 from dealscout.ingestion.queries import account_signals_query

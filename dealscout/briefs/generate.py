@@ -57,7 +57,7 @@ def compose(
     gateway = gateway or LLMGateway(settings)
     if not gateway.enabled:
         return assemble(data, rules)
-    tried = llm_engine.attempt(session, settings, data, rules, gateway)
+    tried = llm_engine.attempt(session, data, rules, gateway)
     usage = {"model": tried.model, "tokens": tried.tokens}
     if tried.sections is None:
         return assemble(data, rules, fallback_reason=tried.reason, **usage)

@@ -25,15 +25,13 @@ from dealscout.briefs.rules_engine import (
     trusted_top,
 )
 from dealscout.briefs.schemas import BriefItem, BriefSection, SectionId
-from dealscout.briefs.usage import record_usage, tokens_used
 from dealscout.briefs.validate import ItemChecker, LlmBrief, LlmItem
-from dealscout.core.config import Settings
 from dealscout.core.llm import LLMGateway, data_block
+from dealscout.core.usage import CAP_REACHED, metered
 
 MAX_PROMPT_SIGNALS = 20
 SIGNAL_CHARS_BUDGET = 10_000  # ≈2,500 tokens of signal blocks at ~4 characters a token
 SUMMARY_CHARS = 400
-COMPLETION_ALLOWANCE = 1_500  # tokens reserved for the answer when checking the daily cap
 LLM_LIMITS: dict[SectionId, int] = {
     "snapshot": 2,
     "why_now": MAX_WHY_NOW,
@@ -98,28 +96,17 @@ def build_prompt(data: BriefInput, blocks: list[str]) -> tuple[str, str]:
     return prompts.SYSTEM.format(schema=schema), user
 
 
-def estimate_tokens(*texts: str) -> int:
-    return sum(len(t) for t in texts) // 4
-
-
 def attempt(
-    session: Session,
-    settings: Settings,
-    data: BriefInput,
-    rules: list[BriefSection],
-    gateway: LLMGateway,
+    session: Session, data: BriefInput, rules: list[BriefSection], gateway: LLMGateway
 ) -> LlmAttempt:
     selected = select_signals(data)
     if not selected:
         return LlmAttempt(None, reason="no recent signals to write from")
     system, user = build_prompt(data, [block for _, block in selected])
-    today = data.as_of.date()
-    budget_needed = estimate_tokens(system, user) + COMPLETION_ALLOWANCE
-    used = tokens_used(session, data.workspace_id, today)
-    if used + budget_needed > settings.llm_daily_token_cap:
-        return LlmAttempt(None, reason="daily LLM token cap reached")
-    result = gateway.complete_json(system, user, LlmBrief)
-    record_usage(session, data.workspace_id, today, result.usage)
+    ledger = metered(gateway, session, data.workspace_id, data.as_of.date())
+    result = ledger.complete_json(system, user, LlmBrief)
+    if result.error == CAP_REACHED:
+        return LlmAttempt(None, reason=CAP_REACHED)
     spent = LlmAttempt(None, model=result.model, tokens=result.usage.total_tokens)
     if result.value is None:
         spent.reason = result.error or "no answer"

@@ -13,11 +13,11 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from dealscout.briefs.evidence import BriefInput
-from dealscout.briefs.labels import type_label
 from dealscout.briefs.rank import SignalView, age_text, ranked
 from dealscout.briefs.schemas import SECTION_TITLES, BriefItem, BriefSection, Persona, SectionId
 from dealscout.ingestion.facts import department_of
 from dealscout.ingestion.jobs import seniority
+from dealscout.ingestion.labels import type_label
 
 WINDOW_DAYS = 90
 PEOPLE_WINDOW_DAYS = 365

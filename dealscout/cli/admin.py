@@ -11,19 +11,17 @@ from dealscout.accounts.bootstrap import admin_token
 from dealscout.accounts.schemas import AccountCreate, AccountRead, UserCreate, UserRead
 from dealscout.cli.app import accounts_app, app, process_app, tokens_app, users_app
 from dealscout.cli.context import open_store
-from dealscout.cli.output import emit_json, fail
+from dealscout.cli.output import JsonOpt, WorkspaceOpt, emit_json, fail
 from dealscout.coach.process import load_process, shipped_processes
-
-WorkspaceOpt = typer.Option("default", "--workspace", help="Workspace name.")
-JsonOpt = typer.Option(False, "--json", help="Print JSON.")
 
 
 @app.command()
-def init(workspace: str = WorkspaceOpt, json_out: bool = JsonOpt) -> None:
+def init(workspace: str | None = WorkspaceOpt, json_out: bool = JsonOpt) -> None:
     """Create or migrate the store and the workspace, and print an admin token."""
     with open_store(workspace) as store:
         token = admin_token(store.session, store.admin, name="init")
         where = store.settings.sqlalchemy_url.split("@")[-1]
+        workspace = store.workspace.name
     if json_out:
         emit_json(
             {"workspace": workspace, "admin": store.admin.email, "token": token, "store": where}
@@ -39,7 +37,7 @@ def users_add(
     email: str,
     role: str = typer.Option("rep", "--role", help="rep, manager or admin"),
     name: str = typer.Option("", "--name"),
-    workspace: str = WorkspaceOpt,
+    workspace: str | None = WorkspaceOpt,
     json_out: bool = JsonOpt,
 ) -> None:
     """Add a user to the workspace."""
@@ -58,24 +56,65 @@ def users_add(
     typer.echo(f"added {read.email} ({read.role}) id={read.id}")
 
 
+@users_app.command("list")
+def users_list(workspace: str | None = WorkspaceOpt, json_out: bool = JsonOpt) -> None:
+    """List the people of the workspace and their roles."""
+    with open_store(workspace) as store:
+        users = [
+            UserRead.model_validate(u)
+            for u in service.list_users(store.session, store.workspace.id)
+        ]
+    if json_out:
+        emit_json({"users": users})
+        return
+    for user in users:
+        typer.echo(f"{user.id:>5}  {user.role:<8} {user.email}  {user.name}")
+
+
 @tokens_app.command("create")
 def tokens_create(
     email: str = typer.Argument(..., help="The user's email."),
     name: str = typer.Option("", "--name"),
     expires_in_days: int | None = typer.Option(None, "--expires-in-days", min=1),
-    workspace: str = WorkspaceOpt,
+    workspace: str | None = WorkspaceOpt,
 ) -> None:
     """Create an API token for a user and print it (it is shown only once)."""
     with open_store(workspace) as store:
         user = service.find_user_by_email(store.session, store.workspace.id, email)
         if user is None:
-            fail(f"unknown user {email!r}")
+            fail(f"unknown user {email!r}{service.user_found_in(store.session, email)}")
         _, raw = auth.issue_token(store.session, user, name=name, expires_in_days=expires_in_days)
     typer.echo(f"token: {raw}")
 
 
+@tokens_app.command("list")
+def tokens_list(workspace: str | None = WorkspaceOpt, json_out: bool = JsonOpt) -> None:
+    """List the workspace's tokens (never the secret: its first characters only)."""
+    with open_store(workspace) as store:
+        emails = {u.id: u.email for u in service.list_users(store.session, store.workspace.id)}
+        rows = [
+            {
+                "id": t.id,
+                "user": emails.get(t.user_id, ""),
+                "name": t.name,
+                "prefix": t.prefix,
+                "created_at": t.created_at,
+                "expires_at": t.expires_at,
+                "revoked_at": t.revoked_at,
+                "last_used_at": t.last_used_at,
+            }
+            for t in auth.list_tokens(store.session, store.workspace.id)
+        ]
+    if json_out:
+        emit_json({"tokens": rows})
+        return
+    for row in rows:
+        state = "revoked" if row["revoked_at"] else "active"
+        typer.echo(f"{row['id']:>5}  {row['prefix']}…  {state:<8} {row['user']}  {row['name']}")
+
+
 @tokens_app.command("revoke")
-def tokens_revoke(token_id: int, workspace: str = WorkspaceOpt) -> None:
+def tokens_revoke(token_id: int, workspace: str | None = WorkspaceOpt) -> None:
     """Revoke a token by id."""
     with open_store(workspace) as store:
         auth.revoke_token(store.session, store.workspace.id, token_id)
@@ -91,7 +130,7 @@ def accounts_add(
     region: str | None = typer.Option(None, "--region"),
     owner: str | None = typer.Option(None, "--owner", help="Owner's email."),
     alias: list[str] = typer.Option([], "--alias"),
-    workspace: str = WorkspaceOpt,
+    workspace: str | None = WorkspaceOpt,
     json_out: bool = JsonOpt,
 ) -> None:
     """Add a target account."""
@@ -113,7 +152,9 @@ def accounts_add(
 
 
 @accounts_app.command("import")
-def accounts_import(path: Path, workspace: str = WorkspaceOpt, json_out: bool = JsonOpt) -> None:
+def accounts_import(
+    path: Path, workspace: str | None = WorkspaceOpt, json_out: bool = JsonOpt
+) -> None:
     """Import accounts from a CRM export CSV (all rows or none)."""
     if not path.is_file():
         fail(f"no such file: {path}")
@@ -130,7 +171,7 @@ def accounts_import(path: Path, workspace: str = WorkspaceOpt, json_out: bool = 
 
 
 @accounts_app.command("list")
-def accounts_list(workspace: str = WorkspaceOpt, json_out: bool = JsonOpt) -> None:
+def accounts_list(workspace: str | None = WorkspaceOpt, json_out: bool = JsonOpt) -> None:
     """List the workspace's accounts."""
     with open_store(workspace) as store:
         rows = [
@@ -147,7 +188,7 @@ def accounts_list(workspace: str = WorkspaceOpt, json_out: bool = JsonOpt) -> No
 @process_app.command("use")
 def process_use(
     process: str = typer.Argument(..., help="A shipped process name or a process file path."),
-    workspace: str = WorkspaceOpt,
+    workspace: str | None = WorkspaceOpt,
 ) -> None:
     """Judge the workspace's deals against this sales process from now on."""
     loaded = load_process(process)  # refuses a broken file with its problems listed

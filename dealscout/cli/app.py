@@ -2,10 +2,15 @@
 
 Domain errors become a one-line reason on stderr and an exit status (2 for bad input or a
 refused source, 1 for transient trouble) here, once, for every command.
+
+Command modules load lazily: ``COMMANDS`` names the modules that define each top-level
+command, so ``dealscout --help`` imports none of them and ``dealscout coach`` imports only
+the coach's (a command module may pull in FastAPI, Chroma or Celery).
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
 from typing import Any
 
@@ -30,8 +35,50 @@ class ErrorMappingGroup(TyperGroup):
             ctx.exit(2)
 
 
+# top-level command -> (modules of dealscout.cli that register it, one-line help)
+COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
+    "init": (("admin",), "Create or migrate the store and print an admin token."),
+    "demo": (("demo",), "Load the fictional demo workspace and print its tokens."),
+    "serve": (("serve",), "Serve the web app and API (and, embedded, the worker)."),
+    "worker": (("serve",), "Run a worker on the configured broker (scale-out)."),
+    "beat": (("serve",), "Run the scheduler on the configured broker (scale-out)."),
+    "users": (("admin",), "People of a workspace: add, list."),
+    "tokens": (("admin",), "API tokens: create, list, revoke."),
+    "accounts": (("admin",), "Target accounts: add, import a CRM export, list."),
+    "ingest": (("ingest",), "Read a feed, page or job board (URL or file) for an account."),
+    "reindex": (("ingest",), "Rebuild the vector index from the SQL store."),
+    "classify": (("classify",), "Tell which kind of event a document reports."),
+    "coach": (("coach",), "Coach deal notes against a stage's exit criteria."),
+    "brief": (("briefs",), "The pre-call brief of an account."),
+    "profile": (("briefs",), "Your product, value proposition and ideal customer."),
+    "queue": (("queue",), "Which accounts to work today, and why."),
+    "process": (("coach", "admin"), "Sales processes: list, check a file, use one."),
+    "eval": (("classify", "coach"), "Precision and recall on a labeled file."),
+    "train": (("classify",), "Rebuild a learned model from the repository's data."),
+}
+
+
+class LazyGroup(ErrorMappingGroup):
+    """The root group: imports a command's modules only when that command runs."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:  # typer vendors click
+        if cmd_name not in COMMANDS:
+            return None
+        for module in COMMANDS[cmd_name][0]:
+            importlib.import_module(f"dealscout.cli.{module}")
+        return typer.main.get_group(app).commands.get(cmd_name)
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, help_) for name, (_, help_) in COMMANDS.items()])
+
+
 app = typer.Typer(
-    cls=ErrorMappingGroup,
+    cls=LazyGroup,
+    rich_markup_mode=None,
     help="dealscout: account research and deal coaching for B2B sales teams.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,

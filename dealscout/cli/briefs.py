@@ -10,7 +10,7 @@ from dealscout.accounts import service as accounts
 from dealscout.briefs import profile, render, service
 from dealscout.cli.app import app
 from dealscout.cli.context import open_store
-from dealscout.cli.output import emit_json
+from dealscout.cli.output import WorkspaceOpt, emit_json
 from dealscout.core.errors import BadInput
 
 profile_app = typer.Typer(help="The workspace's seller profile.", no_args_is_help=True)
@@ -20,8 +20,8 @@ app.add_typer(profile_app, name="profile")
 @app.command()
 def brief(
     account: str = typer.Argument(..., help="The account's name or id."),
-    workspace: str = typer.Option("default", "--workspace"),
-    json_out: bool = typer.Option(False, "--json", help="Print the CONTRACT JSON."),
+    workspace: str | None = WorkspaceOpt,
+    json_out: bool = typer.Option(False, "--json", help="Print JSON."),
     fmt: str = typer.Option("md", "--format", help="md or html (without --json)."),
     refresh: bool = typer.Option(False, "--refresh", help="Regenerate even if cached."),
 ) -> None:
@@ -42,7 +42,7 @@ def brief(
 @profile_app.command("set")
 def profile_set(
     file: Path = typer.Argument(..., help="A YAML file (see examples/profile.yaml)."),
-    workspace: str = typer.Option("default", "--workspace"),
+    workspace: str | None = WorkspaceOpt,
 ) -> None:
     """Replace the workspace's profile with the file's contents."""
     loaded = profile.load_profile_file(file)
@@ -53,7 +53,7 @@ def profile_set(
 
 @profile_app.command("show")
 def profile_show(
-    workspace: str = typer.Option("default", "--workspace"),
+    workspace: str | None = WorkspaceOpt,
     json_out: bool = typer.Option(False, "--json"),
 ) -> None:
     """Print the workspace's profile (YAML, or JSON with --json)."""

@@ -12,9 +12,9 @@ from dealscout.cli.app import app, eval_app, train_app
 from dealscout.cli.output import emit_json, fail, jsonl_object, progress
 from dealscout.core.errors import BadInput, Refused
 from dealscout.ingestion.classify import Classification, classify
+from dealscout.ingestion.evaluation import evaluate_classifier, load_labeled
 from dealscout.ingestion.fetch import load_local
 from dealscout.ingestion.parse import parse_document
-from dealscout.ingestion.scoring import evaluate_classifier, load_labeled
 from dealscout.ingestion.signal_model import MODEL_PATH
 from dealscout.ingestion.training import CORPUS_DIR, train
 
@@ -80,7 +80,7 @@ def classify_command(
     jsonl: str | None = typer.Option(None, "--jsonl", help="Objects with id, text, title, url."),
     json_out: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """Classify one document (--file) or a JSONL batch (--jsonl) into CONTRACT signal types."""
+    """Tell which kind of event a document reports (funding, an executive hire, layoffs…)."""
     if (file is None) == (jsonl is None):
         fail("give exactly one of --file or --jsonl")
     if jsonl is not None:

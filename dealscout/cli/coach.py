@@ -10,12 +10,11 @@ from typing import Any
 import typer
 
 from dealscout.cli.app import app, eval_app, process_app
-from dealscout.cli.context import open_store
-from dealscout.cli.output import emit_json, fail, jsonl_object
+from dealscout.cli.output import WorkspaceOpt, emit_json, fail, jsonl_object
+from dealscout.coach.evaluation import load_rows, score_rows
 from dealscout.coach.lint import lint_process
 from dealscout.coach.process import SalesProcess, load_process, shipped_processes
 from dealscout.coach.schemas import CoachReport
-from dealscout.coach.scoring import load_rows, score_rows
 from dealscout.coach.service import coach_note
 from dealscout.core.config import get_settings
 from dealscout.core.errors import DealscoutError, Transient
@@ -31,7 +30,7 @@ def coach(
     as_of: str = typer.Option(None, "--as-of", help="ISO date the risks are judged on."),
     last_buyer_activity: str = typer.Option(None, "--last-buyer-activity", help="ISO date."),
     close_date: str = typer.Option(None, "--close-date", help="ISO date."),
-    workspace: str = typer.Option("default", "--workspace", help="Workspace name."),
+    workspace: str | None = WorkspaceOpt,
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Coach a deal note against its stage's exit criteria."""
@@ -69,7 +68,7 @@ def eval_coach(
     """Precision/recall of the coach on a labeled file."""
     try:
         rows = load_rows(file)
-        proc = _process(process, "default")
+        proc = _process(process, None)
         gateway = _gateway()
         score = score_rows(
             rows, lambda r: coach_note(r["notes"], r["stage"], process=proc, gateway=gateway)
@@ -136,10 +135,16 @@ def _coach_line(line: str, proc: SalesProcess, gateway: LLMGateway | None) -> di
     return {"id": row_id, **report.model_dump(mode="json")}
 
 
-def _process(name_or_path: str | None, workspace: str) -> SalesProcess:
-    """The --process file or template; else the workspace's own process (store on first use)."""
+def _process(name_or_path: str | None, workspace: str | None) -> SalesProcess:
+    """The --process file or template; else the workspace's own process. A store that does
+    not exist yet is not created for this: its workspaces would use the default process."""
     if name_or_path:
         return load_process(name_or_path)
+    settings = get_settings()
+    if settings.database_url is None and not settings.sqlite_file.exists():
+        return load_process(None)
+    from dealscout.cli.context import open_store  # the store's imports cost ~1 s
+
     with open_store(workspace) as store:
         chosen = store.workspace.process_name
     return load_process(chosen)

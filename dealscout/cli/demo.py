@@ -21,13 +21,13 @@ from dealscout.accounts.schemas import UserCreate
 from dealscout.cli.app import app
 from dealscout.cli.context import CliStore, open_store
 from dealscout.cli.output import fail, progress
-from dealscout.coach import deals
-from dealscout.coach.deal_schemas import Contact, DealCreate
-from dealscout.coach.models import Deal
 from dealscout.core.db import utcnow
 from dealscout.core.lock import StoreLock
+from dealscout.deals import service as deals
+from dealscout.deals.models import Deal
+from dealscout.deals.schemas import Contact, DealCreate
+from dealscout.flows import ingest as ingest_flow
 from dealscout.ingestion import service as ingestion
-from dealscout.workers import followups
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 _RELATIVE = re.compile(r"DAYS_(AGO|AHEAD)\((\d+)\)")
@@ -75,7 +75,7 @@ def _load_feeds(store: CliStore, folder: Path, now: datetime) -> None:
         report = ingestion.ingest_bytes(
             store.session, source, data, _CONTENT_TYPES[path.suffix], None
         )
-        followups.follow_up(store.session, store.settings, report)
+        ingest_flow.follow_up(store.session, store.settings, report)
         progress(f"  {row['file']}: {report.new} new, {report.duplicates} duplicate")
 
 
@@ -142,14 +142,18 @@ def demo(
     path: Path = typer.Option(EXAMPLES, "--path", help="Folder of the demo data."),
     workspace: str = typer.Option("demo", "--workspace"),
 ) -> None:
-    """Load the demo workspace and print a manager's token."""
+    """Load the demo workspace and print a manager's and a rep's email and token."""
     if not (path / "accounts.csv").is_file():
         fail(f"no demo data in {path}")
     with open_store(workspace) as store, StoreLock(store.settings):
         progress(f"loading demo data from {path} into workspace {workspace!r}")
         load_demo(store, path)
         users = service.list_users(store.session, store.workspace.id)
-        manager = next(u for u in users if u.role == "manager")
-        _, raw = auth.issue_token(store.session, manager, name="demo")
-    typer.echo(f"manager: {manager.email}")
-    typer.echo(f"token: {raw}")
+        printed = []
+        for role in ("manager", "rep"):
+            person = next((u for u in users if u.role == role), None)
+            if person is not None:
+                _, raw = auth.issue_token(store.session, person, name="demo")
+                printed.append(f"{role}: {person.email}\ntoken: {raw}")
+    typer.echo("\n".join(printed))
+    progress(f"use it from the CLI: export DEALSCOUT_WORKSPACE={workspace}")

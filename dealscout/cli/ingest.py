@@ -11,11 +11,11 @@ from dealscout.accounts.models import Account
 from dealscout.accounts.schemas import AccountCreate
 from dealscout.cli.app import app
 from dealscout.cli.context import CliStore, open_store
-from dealscout.cli.output import emit_json, fail, progress
+from dealscout.cli.output import WorkspaceOpt, emit_json, fail, progress
 from dealscout.core.errors import NotFound, Refused
 from dealscout.core.lock import StoreLock
+from dealscout.flows import ingest as ingest_flow
 from dealscout.ingestion import service, vectors
-from dealscout.workers import followups
 
 
 def _account(store: CliStore, name: str, domain: str | None) -> Account:
@@ -33,7 +33,7 @@ def ingest(
     source: str = typer.Argument(..., help="A feed, page or job-board URL, or a local file."),
     account: str = typer.Option(..., "--account", help="The account's name (created if needed)."),
     domain: str | None = typer.Option(None, "--domain", help="The account's domain."),
-    workspace: str = typer.Option("default", "--workspace"),
+    workspace: str | None = WorkspaceOpt,
     json_out: bool = typer.Option(False, "--json"),
 ) -> None:
     """Ingest one source for an account and print what was new, duplicate or rejected."""
@@ -46,10 +46,10 @@ def ingest(
         row = service.source_for(store.session, store.workspace.id, source, target.id)
         progress(f"{'fetching' if is_url else 'reading'} {source}")
         if is_url:
-            report = followups.fetch_and_follow_up(store.session, store.settings, row)
+            report = ingest_flow.fetch_and_follow_up(store.session, store.settings, row)
         else:
             report = service.ingest_local_file(store.session, row, source, store.settings)
-            followups.follow_up(store.session, store.settings, report)
+            ingest_flow.follow_up(store.session, store.settings, report)
         if report.failure is not None:  # inside the unit of work: nothing is kept
             fail(str(report.failure), 2 if isinstance(report.failure, Refused) else 1)
     if json_out:
@@ -64,10 +64,10 @@ def ingest(
 
 
 @app.command()
-def reindex(workspace: str = typer.Option("default", "--workspace")) -> None:
+def reindex(workspace: str | None = WorkspaceOpt) -> None:
     """Rebuild the workspace's vector index from the SQL store."""
     with open_store(workspace) as store, StoreLock(store.settings):
         progress("rebuilding vectors from SQL")
-        store_ = followups.vector_store(store.settings)
+        store_ = ingest_flow.vector_store(store.settings)
         total = vectors.reindex_workspace(store.session, store_, store.workspace.id)
     typer.echo(f"reindexed {total} signals")

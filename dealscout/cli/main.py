@@ -1,31 +1,13 @@
-"""The ``dealscout`` console script: registers every command module."""
+"""The ``dealscout`` console script (commands load lazily, see ``cli.app.COMMANDS``)."""
 
 from __future__ import annotations
 
 import logging
 import sys
 
-from dealscout.cli import (  # noqa: F401  (register commands)
-    admin,
-    briefs,
-    classify,
-    coach,
-    demo,
-    ingest,
-    queue,
-    serve,
-)
 from dealscout.cli.app import app
-from dealscout.cli.context import open_store
 
 __all__ = ["app", "run"]
-
-
-@app.callback()
-def create_store_on_first_use() -> None:
-    """Every command works on a store that exists: create and migrate it on first use."""
-    with open_store():
-        pass
 
 
 def run() -> None:

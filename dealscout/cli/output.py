@@ -16,6 +16,12 @@ def to_jsonable(obj: Any) -> Any:
     return obj
 
 
+WorkspaceOpt = typer.Option(
+    None, "--workspace", help="Workspace name (default: $DEALSCOUT_WORKSPACE, else 'default')."
+)
+JsonOpt = typer.Option(False, "--json", help="Print JSON.")
+
+
 def emit_json(obj: Any) -> None:
     """Print one JSON document (or one JSONL line) on stdout."""
     sys.stdout.write(json.dumps(to_jsonable(obj), ensure_ascii=False, default=str) + "\n")

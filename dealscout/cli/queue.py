@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import typer
 
-from dealscout.briefs.queue import build_queue
-from dealscout.briefs.queue_schemas import Queue, QueueFilters
 from dealscout.cli.app import app
 from dealscout.cli.context import open_store
-from dealscout.cli.output import emit_json
+from dealscout.cli.output import WorkspaceOpt, emit_json
+from dealscout.queue.schemas import Queue, QueueFilters
+from dealscout.queue.service import build_queue
 
 
 def _print(result: Queue) -> None:
@@ -30,7 +30,7 @@ def queue(
     region: str | None = typer.Option(None, "--region"),
     limit: int = typer.Option(20, "--limit"),
     offset: int = typer.Option(0, "--offset"),
-    workspace: str = typer.Option("default", "--workspace"),
+    workspace: str | None = WorkspaceOpt,
     json_out: bool = typer.Option(False, "--json"),
 ) -> None:
     """Print the prioritized queue (the whole workspace without --rep)."""

@@ -16,6 +16,7 @@ class Settings(BaseSettings):
         default=Path("~/.dealscout"), validation_alias=AliasChoices("DEALSCOUT_HOME", "home")
     )
     database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
+    workspace: str = Field(default="default", validation_alias="DEALSCOUT_WORKSPACE")
     celery_broker_url: str | None = Field(default=None, validation_alias="CELERY_BROKER_URL")
     chroma_host: str | None = Field(default=None, validation_alias="CHROMA_HOST")
     chroma_port: int = Field(default=8000, validation_alias="CHROMA_PORT")
@@ -50,7 +51,12 @@ class Settings(BaseSettings):
     def sqlalchemy_url(self) -> str:
         if self.database_url:
             return normalize_database_url(self.database_url)
-        return f"sqlite:///{self.home_dir / 'dealscout.db'}"
+        return f"sqlite:///{self.sqlite_file}"
+
+    @property
+    def sqlite_file(self) -> Path:
+        """The embedded store's SQLite file (used when ``DATABASE_URL`` is unset)."""
+        return self.home_dir / "dealscout.db"
 
     @property
     def chroma_path(self) -> Path:

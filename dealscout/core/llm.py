@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
-import openai
-from openai.types.chat import ChatCompletion
 from pydantic import BaseModel, ValidationError
 
 from dealscout.core.config import Settings
+
+if TYPE_CHECKING:
+    import openai
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,8 @@ class LLMGateway:
         self.model = settings.llm_model
         self._client: openai.OpenAI | None = None
         if settings.llm_enabled:
+            import openai  # ~1 s to import: only when an endpoint is configured
+
             self._client = openai.OpenAI(
                 base_url=settings.openai_base_url,
                 api_key=settings.openai_api_key or "not-needed",
@@ -73,6 +76,9 @@ class LLMGateway:
         """One chat completion whose answer must be a JSON object valid against ``schema``."""
         if self._client is None:
             return LLMResult(None, self.model, error="llm disabled")
+        import openai
+        from openai.types.chat import ChatCompletion
+
         try:
             response = self._client.chat.completions.create(
                 model=self.model,

@@ -14,7 +14,6 @@ from dealscout.accounts.service import (
     sees_whole_workspace,
     visible_accounts_query,
 )
-from dealscout.briefs.queue_store import refresh_accounts
 from dealscout.core.errors import BadInput
 from dealscout.ingestion.classify import SIGNAL_TYPES
 from dealscout.ingestion.models import Signal, SignalAccount, Source
@@ -58,16 +57,16 @@ def create_source(session: Session, user: User, data: SourceCreate) -> Source:
 
 def update_source(session: Session, user: User, source_id: int, data: SourceUpdate) -> Source:
     source = visible_source(session, user, source_id)
-    old_reliability = source.reliability
     for field, value in data.model_dump(exclude_unset=True).items():
         setattr(source, field, value)
     session.flush()
-    if source.reliability != old_reliability:  # it weighs every signal of the source
-        linked = select(SignalAccount.account_id).join(Signal, Signal.id == SignalAccount.signal_id)
-        refresh_accounts(
-            session, list(session.scalars(linked.where(Signal.source_id == source.id)))
-        )
     return source
+
+
+def linked_account_ids(session: Session, source_id: int) -> list[int]:
+    """The accounts that any signal of the source is matched to."""
+    linked = select(SignalAccount.account_id).join(Signal, Signal.id == SignalAccount.signal_id)
+    return list(session.scalars(linked.where(Signal.source_id == source_id)))
 
 
 def delete_source(session: Session, user: User, source_id: int) -> None:

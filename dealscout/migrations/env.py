@@ -5,9 +5,11 @@ from sqlalchemy import engine_from_config, pool
 
 from dealscout.accounts import models as _accounts  # noqa: F401  (register tables)
 from dealscout.briefs import models as _briefs  # noqa: F401
-from dealscout.coach import models as _coach  # noqa: F401
+from dealscout.core import usage as _usage  # noqa: F401
 from dealscout.core.db import Base
+from dealscout.deals import models as _deals  # noqa: F401
 from dealscout.ingestion import models as _ingestion  # noqa: F401
+from dealscout.queue import models as _queue  # noqa: F401
 
 config = context.config
 target_metadata = Base.metadata

@@ -27,12 +27,13 @@ def configure_celery(settings: Settings) -> Celery:
     options: dict[str, object] = {"visibility_timeout": settings.broker_visibility_timeout_s}
     if not settings.celery_broker_url:
         folder = settings.home_dir / "broker"
-        for sub in ("queue", "processed"):
+        for sub in ("queue", "processed", "control"):
             (folder / sub).mkdir(parents=True, exist_ok=True)
         options = {
             "data_folder_in": str(folder / "queue"),
             "data_folder_out": str(folder / "queue"),
             "processed_folder": str(folder / "processed"),
+            "control_folder": str(folder / "control"),  # else kombu writes ./control
             "store_processed": False,
         }
     celery_app.conf.update(

@@ -15,10 +15,10 @@ from dealscout.briefs import service as briefs
 from dealscout.core.config import get_settings
 from dealscout.core.db import session_scope, utcnow
 from dealscout.core.errors import NotFound, Transient
+from dealscout.flows import ingest as ingest_flow
 from dealscout.ingestion import service
 from dealscout.ingestion.fetch import RetryLater, backoff_delay
 from dealscout.ingestion.models import Source
-from dealscout.workers import followups
 from dealscout.workers.celery_app import celery_app
 
 
@@ -29,7 +29,7 @@ def fetch_source(self: Task, source_id: int) -> dict[str, object]:
         source = session.get(Source, source_id)
         if source is None or not source.enabled:
             return {"skipped": source_id}
-        report = followups.fetch_and_follow_up(session, settings, source)
+        report = ingest_flow.fetch_and_follow_up(session, settings, source)
         failures = source.failures
     for account_id in report.account_ids:  # after commit, by id
         refresh_brief.delay(account_id)

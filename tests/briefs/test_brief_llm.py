@@ -11,14 +11,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dealscout.accounts.models import LlmUsage
 from dealscout.api.main import create_app
-from dealscout.briefs import usage
 from dealscout.briefs.generate import generate_brief
 from dealscout.briefs.schemas import Brief
+from dealscout.core import usage
 from dealscout.core.config import Settings
 from dealscout.core.db import utcnow
 from dealscout.core.llm import LLMUsage
+from dealscout.core.usage import LlmUsage
 from dealscout.ingestion.models import Signal
 from tests.fakes.openai_server import FakeOpenAI, Reply
 from tests.fixtures.briefs.world import DemoWorld, build_demo

@@ -16,10 +16,10 @@ from dealscout.briefs.profile import get_profile, set_profile
 from dealscout.briefs.rank import SignalView, profile_stems, ranked
 from dealscout.briefs.schemas import Brief, WorkspaceProfile
 from dealscout.briefs.service import account_brief, refresh_brief
-from dealscout.coach.models import Deal
 from dealscout.core.config import Settings, get_settings
 from dealscout.core.db import utcnow
 from dealscout.core.errors import NotFound
+from dealscout.deals.models import Deal
 from dealscout.ingestion import service as ingestion
 from dealscout.ingestion.models import Signal, SignalAccount
 from tests.fixtures.briefs.world import DemoWorld, add_report, build_demo

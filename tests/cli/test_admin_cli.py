@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import subprocess
 import sys
 from pathlib import Path
 
+import typer
 from typer.testing import CliRunner
 
+import dealscout.cli as cli_package
 from dealscout.accounts.service import find_workspace
+from dealscout.cli.app import COMMANDS
 from dealscout.cli.main import app
-from dealscout.coach.deals import workspace_process_name
 from dealscout.core.config import get_settings
+from dealscout.deals.service import workspace_process_name
 from tests.support.factories import open_session
 
 runner = CliRunner()
@@ -90,3 +95,52 @@ def test_process_use_sets_the_workspace_process(tmp_path: Path) -> None:
     broken.write_text("name: x\nstages: []\n")
     result = dealscout("process", "use", str(broken))
     assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_the_workspace_comes_from_dealscout_workspace(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    assert (
+        runner.invoke(app, ["accounts", "add", "Nordwind AG", "--workspace", "demo"]).exit_code == 0
+    )
+    unknown = runner.invoke(app, ["brief", "Nordwind AG"])
+    assert unknown.exit_code == 2
+    assert "workspace 'demo'" in unknown.output  # the hint names where the account is
+    monkeypatch.setenv("DEALSCOUT_WORKSPACE", "demo")
+    get_settings.cache_clear()
+    listed = runner.invoke(app, ["accounts", "list", "--json"])
+    assert listed.exit_code == 0 and "Nordwind AG" in listed.output
+
+
+def test_users_and_tokens_can_be_listed_without_showing_secrets() -> None:
+    assert runner.invoke(app, ["users", "add", "mgr@co.test", "--role", "manager"]).exit_code == 0
+    created = runner.invoke(app, ["tokens", "create", "mgr@co.test", "--name", "laptop"])
+    raw = created.output.strip().removeprefix("token: ")
+    users = runner.invoke(app, ["users", "list"])
+    assert users.exit_code == 0 and "mgr@co.test" in users.output and "manager" in users.output
+    tokens = runner.invoke(app, ["tokens", "list", "--json"])
+    assert tokens.exit_code == 0 and '"laptop"' in tokens.output
+    assert raw not in tokens.output and raw[:8] in tokens.output
+
+
+def test_an_unknown_user_names_the_workspaces_that_have_them() -> None:
+    runner.invoke(app, ["users", "add", "ana@co.test", "--workspace", "emea"])
+    result = runner.invoke(app, ["tokens", "create", "ana@co.test"])
+    assert result.exit_code == 2 and "workspace 'emea'" in result.output
+
+
+def test_commands_that_need_no_store_do_not_create_one(clean_env: Path, tmp_path: Path) -> None:
+    note = tmp_path / "note.txt"
+    note.write_text("Call with Dana (VP Finance). Demo on Tuesday 14th at 10am.\n")
+    result = dealscout("coach", "--stage", "qualify", "--notes-file", str(note), "--json")
+    assert result.returncode == 0, result.stderr
+    assert not (clean_env / "dealscout.db").exists()
+    assert dealscout("--help").returncode == 0 and not (clean_env / "dealscout.db").exists()
+
+
+def test_every_command_is_in_the_lazy_registry_and_loads() -> None:
+    """A command registered by a module but missing from COMMANDS would never be found."""
+    for module in pkgutil.iter_modules(cli_package.__path__):
+        importlib.import_module(f"dealscout.cli.{module.name}")
+    registered = set(typer.main.get_group(app).commands)
+    assert registered == set(COMMANDS)
+    for name in COMMANDS:
+        assert runner.invoke(app, [name, "--help"]).exit_code == 0, name

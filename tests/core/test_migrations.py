@@ -7,10 +7,11 @@ from alembic.migration import MigrationContext
 
 from dealscout.accounts import models as _accounts  # noqa: F401  (register tables)
 from dealscout.briefs import models as _briefs  # noqa: F401
-from dealscout.coach import models as _coach  # noqa: F401
 from dealscout.core.config import get_settings
 from dealscout.core.db import Base, get_engine, migrate
+from dealscout.deals import models as _deals  # noqa: F401
 from dealscout.ingestion import models as _ingestion  # noqa: F401
+from dealscout.queue import models as _queue  # noqa: F401
 
 
 def test_migrations_match_the_models(any_db: str) -> None:

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from dealscout.ingestion.scoring import evaluate_classifier, load_labeled
+from dealscout.ingestion.evaluation import evaluate_classifier, load_labeled
 
 SHARED_EVAL = Path(__file__).resolve().parents[2].parent / "shared" / "eval"
 EXTRA = Path(__file__).resolve().parents[1] / "fixtures" / "eval" / "signals_extra.jsonl"

@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 from dealscout.accounts import service as accounts
 from dealscout.accounts.schemas import AccountCreate
 from dealscout.core.config import get_settings
+from dealscout.flows import ingest as ingest_flow
 from dealscout.ingestion import service
 from dealscout.ingestion.models import Signal, SignalAccount, Source
 from dealscout.ingestion.signal_model import shipped_model
-from dealscout.workers import followups
 from tests.support.factories import create_workspace, open_session
 from tests.support.httpserver import LoopbackServer, Reply
 
@@ -62,11 +62,17 @@ def test_same_source_twice_adds_nothing_and_syndicated_story_adds_one(
     session: Session, server: LoopbackServer
 ) -> None:
     settings = get_settings()
-    first = followups.fetch_and_follow_up(session, settings, _source(session, server.url("/a.xml")))
+    first = ingest_flow.fetch_and_follow_up(
+        session, settings, _source(session, server.url("/a.xml"))
+    )
     assert (first.fetched, first.new, first.duplicates, first.rejected) == (2, 2, 0, 0)
-    again = followups.fetch_and_follow_up(session, settings, _source(session, server.url("/a.xml")))
+    again = ingest_flow.fetch_and_follow_up(
+        session, settings, _source(session, server.url("/a.xml"))
+    )
     assert (again.new, again.duplicates) == (0, 2)
-    other = followups.fetch_and_follow_up(session, settings, _source(session, server.url("/b.xml")))
+    other = ingest_flow.fetch_and_follow_up(
+        session, settings, _source(session, server.url("/b.xml"))
+    )
     assert (other.new, other.duplicates) == (1, 1)
     session.commit()
     assert _active(session) == 3
@@ -76,18 +82,18 @@ def test_same_source_twice_adds_nothing_and_syndicated_story_adds_one(
     assert original is not None and "Brennwald" in original.title
     assert original.type == "funding"
     assert original.model_version == shipped_model().version  # which model typed it
-    assert followups.vector_store(settings).count(original.workspace_id) == 3
+    assert ingest_flow.vector_store(settings).count(original.workspace_id) == 3
 
 
 def test_first_poll_is_a_baseline_and_later_items_are_announced(
     session: Session, server: LoopbackServer
 ) -> None:
     source = _source(session, server.url("/a.xml"))
-    followups.fetch_and_follow_up(session, get_settings(), source)
+    ingest_flow.fetch_and_follow_up(session, get_settings(), source)
     assert source.baseline_done
     assert all(not s.announced for s in session.scalars(select(Signal)))
     source.url = server.url("/b.xml")
-    followups.fetch_and_follow_up(session, get_settings(), source)
+    ingest_flow.fetch_and_follow_up(session, get_settings(), source)
     fresh = session.scalar(select(Signal).where(Signal.title.contains("Orsolo")))
     assert fresh is not None and fresh.announced
 
@@ -102,7 +108,7 @@ def test_items_of_an_account_source_belong_to_it_and_others_are_matched_by_name(
     owner = accounts.create_account(session, admin, AccountCreate(name="Fennick Labs"))
     watched = accounts.create_account(session, admin, AccountCreate(name="Brennwald Systems"))
     source = _source(session, server.url("/a.xml"), account_id=owner.id)
-    followups.fetch_and_follow_up(session, get_settings(), source)
+    ingest_flow.fetch_and_follow_up(session, get_settings(), source)
     links = {(link.account_id, link.status) for link in session.scalars(select(SignalAccount))}
     assert (owner.id, "matched") in links and (watched.id, "matched") in links
 
@@ -117,8 +123,8 @@ def test_conditional_get_and_recorded_status(session: Session, server: LoopbackS
 
     server.add("/etag.xml", etagged)
     source = _source(session, server.url("/etag.xml"))
-    followups.fetch_and_follow_up(session, get_settings(), source)
-    report = followups.fetch_and_follow_up(session, get_settings(), source)
+    ingest_flow.fetch_and_follow_up(session, get_settings(), source)
+    report = ingest_flow.fetch_and_follow_up(session, get_settings(), source)
     assert report.not_modified and report.fetched == 0
     assert (source.last_status, source.last_http_code, source.failures) == ("not_modified", 304, 0)
 
@@ -126,10 +132,10 @@ def test_conditional_get_and_recorded_status(session: Session, server: LoopbackS
 def test_hostile_feed_is_refused_and_nothing_else_changes(
     session: Session, server: LoopbackServer
 ) -> None:
-    followups.fetch_and_follow_up(session, get_settings(), _source(session, server.url("/a.xml")))
+    ingest_flow.fetch_and_follow_up(session, get_settings(), _source(session, server.url("/a.xml")))
     before = session.scalar(select(func.count(Signal.id)))
     source = _source(session, server.url("/bomb.xml"))
-    report = followups.fetch_and_follow_up(session, get_settings(), source)
+    report = ingest_flow.fetch_and_follow_up(session, get_settings(), source)
     assert report.failure is not None and "entit" in str(report.failure).lower()
     assert source.last_status == "refused" and source.failures == 1
     assert session.scalar(select(func.count(Signal.id))) == before
@@ -138,7 +144,7 @@ def test_hostile_feed_is_refused_and_nothing_else_changes(
 def test_failures_back_off(session: Session, server: LoopbackServer) -> None:
     server.add("/busy.xml", Reply(status=503, headers={"Retry-After": "120"}))
     source = _source(session, server.url("/busy.xml"))
-    report = followups.fetch_and_follow_up(session, get_settings(), source)
+    report = ingest_flow.fetch_and_follow_up(session, get_settings(), source)
     assert report.failure is not None and source.last_status == "error"
     assert source.last_fetch_at is not None and source.next_fetch_at is not None
     assert (source.next_fetch_at - source.last_fetch_at).total_seconds() >= 120

@@ -7,13 +7,13 @@ import pytest
 
 from dealscout.ingestion import classify as classify_module
 from dealscout.ingestion.classify import score_types
+from dealscout.ingestion.evaluation import load_labeled
 from dealscout.ingestion.regex_prefilter import (
     LiteralScanner,
     fold_case,
     may_match,
     required_literals,
 )
-from dealscout.ingestion.scoring import load_labeled
 from dealscout.ingestion.signal_rules import CUES
 
 SHARED_DEV = Path(__file__).resolve().parents[2].parent / "shared" / "eval" / "signals_dev.jsonl"

@@ -8,9 +8,9 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -20,6 +20,7 @@ from dealscout.briefs.models import BriefCache
 from dealscout.core.config import get_settings
 from dealscout.core.db import get_sessionmaker
 from tests.support.httpserver import LoopbackServer
+from tests.support.waiting import wait_until
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 CLI = [sys.executable, "-c", "from dealscout.cli.main import run; run()"]
@@ -45,13 +46,7 @@ def served(clean_env: Path) -> Iterator[tuple[str, dict[str, str]]]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.3)
+        assert wait_until(lambda: _healthy(base), process=process), "serve did not start"
         yield base, {"Authorization": f"Bearer {token}"}
     finally:
         process.send_signal(signal.SIGINT)
@@ -72,13 +67,9 @@ def test_beat_polls_a_new_source_and_the_worker_ingests_it(
         ).json()
         body = {"url": feeds.url("/a.xml"), "account_id": account["id"]}
         source = httpx.post(f"{base}/v1/sources", json=body, headers=headers).json()
-        deadline, status = time.monotonic() + 60, {}
-        while time.monotonic() < deadline:
-            status = httpx.get(f"{base}/v1/sources/{source['id']}", headers=headers).json()
-            if status["last_status"] == "ok":
-                break
-            time.sleep(0.5)
-        assert status["last_status"] == "ok", status
+        url = f"{base}/v1/sources/{source['id']}"
+        status = wait_until(lambda: _source_done(url, headers))
+        assert status is not None and status["last_status"] == "ok", status
         assert status["last_new"] == 2
         signals = httpx.get(f"{base}/v1/accounts/{account['id']}/signals", headers=headers).json()
         assert len(signals) == 2
@@ -86,17 +77,29 @@ def test_beat_polls_a_new_source_and_the_worker_ingests_it(
         assert _wait_for_cached_brief(account["id"]), "the worker did not prepare the brief"
 
 
+def _healthy(base: str) -> bool:
+    try:
+        return httpx.get(f"{base}/healthz", timeout=1).status_code == 200
+    except httpx.TransportError:
+        return False
+
+
+def _source_done(url: str, headers: dict[str, str]) -> dict[str, Any] | None:
+    """The source's status once its first fetch has ended (ok or not)."""
+    status: dict[str, Any] = httpx.get(url, headers=headers).json()
+    return status if status["last_status"] is not None else None
+
+
 def _wait_for_cached_brief(account_id: int) -> bool:
     """The worker regenerates the brief ahead of the first read."""
+    query = select(BriefCache.id).where(BriefCache.account_id == account_id)
     with get_sessionmaker(get_settings().sqlalchemy_url)() as session:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            query = select(BriefCache.id).where(BriefCache.account_id == account_id)
-            if session.scalar(query) is not None:
-                return True
-            session.rollback()
-            time.sleep(0.5)
-    return False
+
+        def cached() -> bool:
+            session.rollback()  # a fresh snapshot each time
+            return session.scalar(query) is not None
+
+        return bool(wait_until(cached))
 
 
 def test_a_cli_writer_is_told_the_server_holds_the_store(

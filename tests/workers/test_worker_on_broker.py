@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from dealscout.workers.celery_app import configure_celery
 from dealscout.workers.tasks import fetch_source
 from tests.support.factories import create_workspace, open_session
 from tests.support.httpserver import LoopbackServer, Reply
+from tests.support.waiting import wait_until
 
 FEEDS = 12
 ITEMS_PER_FEED = 4
@@ -77,15 +77,6 @@ def _count(query) -> int:  # type: ignore[no-untyped-def]
         return session.scalar(query) or 0
 
 
-def _wait_for(predicate, timeout: float) -> bool:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.25)
-    return False
-
-
 def test_killed_worker_loses_nothing_and_duplicates_nothing(
     scale_out: str, slow_feeds: LoopbackServer, clean_env: Path
 ) -> None:
@@ -104,7 +95,7 @@ def test_killed_worker_loses_nothing_and_duplicates_nothing(
 
     worker = _start_worker(clean_env)
     try:
-        started = _wait_for(lambda: _count(select(func.count(Signal.id))) > 0, timeout=90)
+        started = wait_until(lambda: _count(select(func.count(Signal.id))) > 0)
         assert started, "the worker stored nothing"
         os.killpg(worker.pid, signal.SIGKILL)  # mid-batch: some sources done, some not
         worker.wait(timeout=10)
@@ -112,11 +103,10 @@ def test_killed_worker_loses_nothing_and_duplicates_nothing(
         assert done_before < FEEDS, "the kill came too late to interrupt the batch"
 
         worker = _start_worker(clean_env)
-        finished = _wait_for(
+        finished = wait_until(
             lambda: (
                 _count(select(func.count(Source.id)).where(Source.last_status == "ok")) == FEEDS
             ),
-            timeout=120,
         )
         assert finished, "not every source was fetched after the restart"
     finally:

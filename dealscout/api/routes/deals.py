@@ -4,8 +4,10 @@ from fastapi import APIRouter, Query, UploadFile, status
 
 from dealscout.api.deps import CurrentUser, ManagerUser, SessionDep, SettingsDep
 from dealscout.api.uploads import read_csv_upload
-from dealscout.coach import audit_service, deal_import, deals, reviews
-from dealscout.coach.deal_schemas import (
+from dealscout.core.llm import LLMGateway
+from dealscout.deals import audit, imports, reviews
+from dealscout.deals import service as deals
+from dealscout.deals.schemas import (
     DealCreate,
     DealDetail,
     DealRead,
@@ -15,7 +17,6 @@ from dealscout.coach.deal_schemas import (
     ReviewRead,
     ReviewSubmit,
 )
-from dealscout.core.llm import LLMGateway
 
 router = APIRouter(tags=["deals"])
 
@@ -30,12 +31,12 @@ def create_deal(data: DealCreate, session: SessionDep, user: CurrentUser) -> Dea
     return DealRead.model_validate(deals.create_deal(session, user, data))
 
 
-@router.post("/deals/import", response_model=deal_import.DealImportResult)
+@router.post("/deals/import", response_model=imports.DealImportResult)
 def import_deals(
     file: UploadFile, session: SessionDep, user: ManagerUser
-) -> deal_import.DealImportResult:
+) -> imports.DealImportResult:
     text = read_csv_upload(file)
-    return deal_import.import_deals(session, user, text)
+    return imports.import_deals(session, user, text)
 
 
 @router.get("/deals/{deal_id}", response_model=DealDetail)
@@ -91,4 +92,4 @@ def submit_review(
 
 @router.get("/pipeline/audit")
 def pipeline_audit(session: SessionDep, user: ManagerUser) -> dict[str, object]:
-    return audit_service.audit_workspace(session, user)
+    return audit.audit_workspace(session, user)

@@ -3,8 +3,9 @@
 from fastapi import APIRouter, Query
 
 from dealscout.api.deps import CurrentUser, SessionDep
-from dealscout.briefs import queue, queue_feedback
-from dealscout.briefs.queue_schemas import (
+from dealscout.queue import feedback
+from dealscout.queue import service as queue
+from dealscout.queue.schemas import (
     DismissedRead,
     Queue,
     QueueFilters,
@@ -34,14 +35,14 @@ def get_queue(
 def snooze(
     account_id: int, data: SnoozeRequest, session: SessionDep, user: CurrentUser
 ) -> RepAccountStateRead:
-    return queue_feedback.snooze_account(session, user, account_id, data.until)
+    return feedback.snooze_account(session, user, account_id, data.until)
 
 
 @router.post("/queue/{account_id}/contacted", response_model=RepAccountStateRead)
 def contacted(account_id: int, session: SessionDep, user: CurrentUser) -> RepAccountStateRead:
-    return queue_feedback.mark_contacted(session, user, account_id)
+    return feedback.mark_contacted(session, user, account_id)
 
 
 @router.post("/signals/{signal_id}/dismiss", response_model=DismissedRead)
 def dismiss(signal_id: int, session: SessionDep, user: CurrentUser) -> DismissedRead:
-    return queue_feedback.dismiss_signal(session, user, signal_id)
+    return feedback.dismiss_signal(session, user, signal_id)

@@ -6,9 +6,9 @@ from fastapi import APIRouter, Query, status
 
 from dealscout.api.deps import CurrentUser, SessionDep, SettingsDep
 from dealscout.core.errors import Refused, Transient
+from dealscout.flows import ingest as ingest_flow
 from dealscout.ingestion import sources
 from dealscout.ingestion.source_schemas import SignalRead, SourceCreate, SourceRead, SourceUpdate
-from dealscout.workers import followups
 
 router = APIRouter(tags=["sources"])
 
@@ -34,7 +34,7 @@ def get_source(source_id: int, session: SessionDep, user: CurrentUser) -> Source
 def update_source(
     source_id: int, data: SourceUpdate, session: SessionDep, user: CurrentUser
 ) -> SourceRead:
-    return SourceRead.model_validate(sources.update_source(session, user, source_id, data))
+    return SourceRead.model_validate(ingest_flow.update_source(session, user, source_id, data))
 
 
 @router.delete("/sources/{source_id}", status_code=status.HTTP_204_NO_CONTENT)
@@ -48,7 +48,7 @@ def fetch_source(
 ) -> SourceRead:
     """Fetch now, in the request; the outcome is recorded on the source either way."""
     source = sources.visible_source(session, user, source_id)
-    report = followups.fetch_and_follow_up(session, settings, source)
+    report = ingest_flow.fetch_and_follow_up(session, settings, source)
     session.commit()  # keep the failure record even when we answer with an error
     if isinstance(report.failure, Refused | Transient):
         raise report.failure

@@ -17,8 +17,8 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from dealscout.briefs.weights import QueueWeights
 from dealscout.ingestion.facts import department_of
+from dealscout.queue.weights import QueueWeights
 
 UNIT = 10_000
 DAY_S = 86_400.0

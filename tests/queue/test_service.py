@@ -10,16 +10,16 @@ import pytest
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from dealscout.briefs.models import AccountScore
-from dealscout.briefs.queue import build_queue
-from dealscout.briefs.queue_schemas import Queue, QueueFilters, QueueItem
-from dealscout.briefs.queue_store import add_signals, recompute_workspace, refresh_accounts
 from dealscout.core.config import get_settings
+from dealscout.flows import ingest as ingest_flow
+from dealscout.flows.ingest import update_source
 from dealscout.ingestion import service as ingestion
 from dealscout.ingestion.source_schemas import SourceUpdate
-from dealscout.ingestion.sources import update_source
-from dealscout.workers import followups
-from tests.briefs.test_queue_support import NOW, World, add_signal, build_world
+from dealscout.queue.models import AccountScore
+from dealscout.queue.schemas import Queue, QueueFilters, QueueItem
+from dealscout.queue.service import build_queue
+from dealscout.queue.store import add_signals, recompute_workspace, refresh_accounts
+from tests.queue.world import NOW, World, add_signal, build_world
 from tests.support.factories import create_account, open_session
 
 
@@ -120,7 +120,7 @@ def test_a_new_signal_updates_one_row_and_matches_a_full_recompute(
     ).encode()
     report = ingestion.ingest_bytes(session, source, feed, "application/rss+xml", None)
     assert report.new == 1 and report.account_ids == [orchard.id]
-    followups.after_ingest(session, report.new_signal_ids, report.account_ids)
+    ingest_flow.after_ingest(session, report.new_signal_ids, report.account_ids)
     after = dict(
         session.execute(select(AccountScore.account_id, AccountScore.computed_at)).tuples().all()
     )

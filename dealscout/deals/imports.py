@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 
 from dealscout.accounts.models import Account, User
 from dealscout.accounts.service import require_role
-from dealscout.coach.deal_schemas import Contact, DealCreate
-from dealscout.coach.deals import create_deal
-from dealscout.coach.models import Deal
 from dealscout.core.errors import BadInput, DealscoutError
+from dealscout.deals.models import Deal
+from dealscout.deals.schemas import Contact, DealCreate
+from dealscout.deals.service import create_deal
 
 MAX_ROWS = 50_000
 

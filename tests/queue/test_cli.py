@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from dealscout.cli.context import open_store
 from dealscout.cli.main import app
-from tests.briefs.test_queue_support import add_signal
+from tests.queue.world import add_signal
 from tests.support.factories import create_account, create_member
 
 runner = CliRunner()

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from dealscout.coach.schemas import CoachReport
-from dealscout.core.metrics import LabelScore, Scoreboard, format_table, read_labeled_jsonl
+from dealscout.core.evaluation import LabelScore, Scoreboard, format_table, read_labeled_jsonl
 
 Row = dict[str, Any]
 

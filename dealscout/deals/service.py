@@ -15,7 +15,16 @@ from sqlalchemy.orm import Session
 
 from dealscout.accounts import service as accounts
 from dealscout.accounts.models import User, Workspace
-from dealscout.coach.deal_schemas import (
+from dealscout.coach.followups import follow_up_actions
+from dealscout.coach.process import load_process
+from dealscout.coach.schemas import CoachReport, CriterionResult, SignalHint
+from dealscout.coach.service import accumulate_criteria, coach_note
+from dealscout.core.db import utcnow
+from dealscout.core.errors import BadInput, NotFound
+from dealscout.core.llm import LLMGateway
+from dealscout.core.usage import metered
+from dealscout.deals.models import CoachReportRecord, CriterionOverride, Deal, Note, Review
+from dealscout.deals.schemas import (
     DealCreate,
     DealDetail,
     DealRead,
@@ -24,14 +33,6 @@ from dealscout.coach.deal_schemas import (
     NoteRead,
     Override,
 )
-from dealscout.coach.followups import follow_up_actions
-from dealscout.coach.models import CoachReportRecord, CriterionOverride, Deal, Note, Review
-from dealscout.coach.process import load_process
-from dealscout.coach.schemas import CoachReport, CriterionResult, SignalHint
-from dealscout.coach.service import accumulate_criteria, coach_note
-from dealscout.core.db import utcnow
-from dealscout.core.errors import BadInput, NotFound
-from dealscout.core.llm import LLMGateway
 from dealscout.ingestion.models import Signal
 from dealscout.ingestion.queries import account_signals_query
 
@@ -153,7 +154,7 @@ def add_note(
         last_buyer_activity=deal.last_buyer_activity,
         close_date=deal.close_date,
         signals=signal_hints(session, deal.account_id, today),
-        gateway=gateway,
+        gateway=metered(gateway, session, user.workspace_id, today) if gateway else None,
     )
     note = Note(
         workspace_id=user.workspace_id,
@@ -220,7 +221,7 @@ def criteria_state(
 def deal_detail(session: Session, user: User, deal_id: int) -> DealDetail:
     """The deal, its notes with their reports, the criteria state over all notes with the
     manager's overrides applied, and the follow-up rules that have fired."""
-    from dealscout.coach.reviews import review_read
+    from dealscout.deals.reviews import review_read
 
     deal = get_deal(session, user, deal_id)
     pairs = session.execute(

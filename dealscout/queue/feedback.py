@@ -12,11 +12,11 @@ from sqlalchemy.orm import Session
 
 from dealscout.accounts.models import Account, User
 from dealscout.accounts.service import get_account, visible_accounts_query
-from dealscout.briefs.models import DismissedSignal, RepAccountState
-from dealscout.briefs.queue_schemas import DismissedRead, RepAccountStateRead
 from dealscout.core.db import utcnow
 from dealscout.core.errors import BadInput, NotFound
 from dealscout.ingestion.models import SignalAccount
+from dealscout.queue.models import DismissedSignal, RepAccountState
+from dealscout.queue.schemas import DismissedRead, RepAccountStateRead
 
 
 def _state(session: Session, user: User, account_id: int) -> RepAccountState:

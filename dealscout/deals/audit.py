@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 from dealscout.accounts.models import User
 from dealscout.accounts.service import require_role
 from dealscout.coach.audit import DealSnapshot, audit_pipeline
-from dealscout.coach.deals import workspace_process_name
-from dealscout.coach.models import Deal, Note
 from dealscout.coach.process import load_process
+from dealscout.deals.models import Deal, Note
+from dealscout.deals.service import workspace_process_name
 
 
 def audit_workspace(session: Session, manager: User) -> dict[str, object]:

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from dealscout.api.main import create_app
 from dealscout.core.config import get_settings
-from tests.briefs.test_queue_support import NOW, World, build_world
+from tests.queue.world import NOW, World, build_world
 from tests.support.factories import open_session
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from dealscout.briefs.labels import type_label
-from dealscout.briefs.scoring import DealContext
+from dealscout.ingestion.labels import type_label
 from dealscout.ingestion.models import Signal
+from dealscout.queue.scoring import DealContext
 
 
 def _headline(signal: Signal) -> str:

@@ -9,13 +9,15 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dealscout.briefs.queue_store import add_signals
+from dealscout.accounts.models import User
 from dealscout.core.config import Settings
 from dealscout.core.vectorstore import VectorStore
-from dealscout.ingestion import service, vectors
+from dealscout.ingestion import service, sources, vectors
 from dealscout.ingestion.fetch import SafeFetcher
 from dealscout.ingestion.models import Signal, Source
 from dealscout.ingestion.service import IngestReport
+from dealscout.ingestion.source_schemas import SourceUpdate
+from dealscout.queue.store import add_signals, refresh_accounts
 
 _STORES: dict[tuple[str | None, int, str], VectorStore] = {}
 _STORES_LOCK = threading.Lock()
@@ -56,3 +58,13 @@ def fetch_and_follow_up(session: Session, settings: Settings, source: Source) ->
         report = service.fetch_source(session, source, fetcher)
     follow_up(session, settings, report)
     return report
+
+
+def update_source(session: Session, user: User, source_id: int, data: SourceUpdate) -> Source:
+    """Change a source; a new reliability weighs every signal of it, so its accounts are
+    re-scored."""
+    old_reliability = sources.visible_source(session, user, source_id).reliability
+    source = sources.update_source(session, user, source_id, data)
+    if source.reliability != old_reliability:
+        refresh_accounts(session, sources.linked_account_ids(session, source.id))
+    return source

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from dealscout.coach.scoring import CoachScore, load_rows, score_rows
+from dealscout.coach.evaluation import CoachScore, load_rows, score_rows
 from dealscout.coach.service import coach_note
 from tests.coach.conftest import FIXTURES, SHARED_EVAL
 

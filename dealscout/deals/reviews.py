@@ -7,10 +7,10 @@ from sqlalchemy.orm import Session
 
 from dealscout.accounts.models import User
 from dealscout.accounts.service import require_role
-from dealscout.coach.deal_schemas import DisagreementRow, Override, ReviewRead, ReviewSubmit
-from dealscout.coach.models import CoachReportRecord, CriterionOverride, Deal, Review
 from dealscout.core.db import utcnow
 from dealscout.core.errors import BadInput, NotFound
+from dealscout.deals.models import CoachReportRecord, CriterionOverride, Deal, Review
+from dealscout.deals.schemas import DisagreementRow, Override, ReviewRead, ReviewSubmit
 
 
 def review_read(session: Session, review: Review) -> ReviewRead:

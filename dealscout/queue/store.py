@@ -20,11 +20,11 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from dealscout.accounts.models import Account, Workspace
-from dealscout.briefs.models import AccountScore
-from dealscout.briefs.scoring import SignalInput, SignalTerm, StoredTerms, signal_term
-from dealscout.briefs.weights import QueueWeights, resolve_weights
 from dealscout.core.db import utcnow
 from dealscout.ingestion.models import Signal, SignalAccount, Source
+from dealscout.queue.models import AccountScore
+from dealscout.queue.scoring import SignalInput, SignalTerm, StoredTerms, signal_term
+from dealscout.queue.weights import QueueWeights, resolve_weights
 
 CHUNK = 500
 

@@ -24,8 +24,12 @@ from dealscout.accounts.service import (
     sees_whole_workspace,
     visible_accounts_query,
 )
-from dealscout.briefs.models import AccountScore, DismissedSignal, RepAccountState
-from dealscout.briefs.queue_schemas import (
+from dealscout.core.db import utcnow
+from dealscout.core.errors import Forbidden, NotFound
+from dealscout.deals.models import Deal
+from dealscout.ingestion.models import Signal, SignalAccount
+from dealscout.queue.models import AccountScore, DismissedSignal, RepAccountState
+from dealscout.queue.schemas import (
     Contribution,
     ContributionKind,
     Queue,
@@ -33,9 +37,7 @@ from dealscout.briefs.queue_schemas import (
     QueueItem,
     Reason,
 )
-from dealscout.briefs.queue_store import chunks, refresh_accounts
-from dealscout.briefs.queue_text import deal_reason, fit_reason, opening_line, signal_reason
-from dealscout.briefs.scoring import (
+from dealscout.queue.scoring import (
     UNIT,
     AccountFacts,
     DealContext,
@@ -49,11 +51,9 @@ from dealscout.briefs.scoring import (
     from_units,
     snooze_term,
 )
-from dealscout.briefs.weights import QueueWeights, resolve_weights
-from dealscout.coach.models import Deal
-from dealscout.core.db import utcnow
-from dealscout.core.errors import Forbidden, NotFound
-from dealscout.ingestion.models import Signal, SignalAccount
+from dealscout.queue.store import chunks, refresh_accounts
+from dealscout.queue.text import deal_reason, fit_reason, opening_line, signal_reason
+from dealscout.queue.weights import QueueWeights, resolve_weights
 
 REASONS = 3
 REASON_KINDS = ("signal", "fit", "deal")  # feedback penalties explain nothing

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from dealscout.core.errors import BadInput
-from dealscout.core.metrics import Scoreboard, format_table, read_labeled_jsonl
+from dealscout.core.evaluation import Scoreboard, format_table, read_labeled_jsonl
 from dealscout.ingestion.classify import SIGNAL_TYPES, classify
 from dealscout.ingestion.signal_model import shipped_model
 

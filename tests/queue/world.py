@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from dealscout.accounts.models import Account, Workspace
-from dealscout.briefs.queue_store import recompute_workspace
 from dealscout.core.db import utcnow
 from dealscout.ingestion.models import Signal, SignalAccount, Source
+from dealscout.queue.store import recompute_workspace
 from tests.support.factories import Member, create_account, create_member, create_workspace
 
 NOW = utcnow().replace(microsecond=0)
