@@ -203,7 +203,9 @@ def _free_port() -> int:
 @contextmanager
 def _server(settings: Settings) -> Iterator[str]:
     port = _free_port()
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    unlimited = settings.model_copy(update={"token_requests_per_minute": 0})  # a benchmark
+    app = create_app(unlimited)
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

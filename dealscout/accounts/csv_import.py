@@ -1,13 +1,11 @@
 """CSV import of accounts in the shape of a CRM export.
 
 Column names vary between CRMs, so each field accepts a few spellings. The import is all or
-nothing: any bad row refuses the whole file, naming the row, so nothing is half-loaded.
+nothing: any bad row refuses the whole file, naming every bad row, so nothing is
+half-loaded.
 """
 
 from __future__ import annotations
-
-import csv
-import io
 
 from pydantic import ValidationError
 from sqlalchemy import select
@@ -16,9 +14,8 @@ from sqlalchemy.orm import Session
 from dealscout.accounts.models import Account, User
 from dealscout.accounts.schemas import AccountCreate, ImportResult
 from dealscout.accounts.service import create_account, require_role
+from dealscout.core.csvrows import RowErrors, read_rows
 from dealscout.core.errors import BadInput
-
-MAX_ROWS = 50_000
 
 COLUMNS = {
     "name": ("name", "account name", "account", "company", "company name"),
@@ -45,29 +42,36 @@ def _header_map(fieldnames: list[str]) -> dict[str, str]:
     return mapping
 
 
+def _account_row(values: dict[str, str]) -> AccountCreate:
+    """One row as an account; raises ``BadInput`` with the reason (no row number)."""
+    data: dict[str, object] = {k: v for k, v in values.items() if v}
+    if "employee_count" in data:
+        digits = str(data["employee_count"]).replace(",", "")
+        if not digits.isdigit():
+            raise BadInput(f"employees must be a whole number, got {digits!r}")
+        data["employee_count"] = int(digits)
+    if "aliases" in data:
+        data["aliases"] = [a.strip() for a in str(data["aliases"]).split(";") if a.strip()]
+    try:
+        return AccountCreate.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise BadInput(f"{where}: {first['msg']}") from None
+
+
 def parse_accounts_csv(text: str) -> list[AccountCreate]:
-    reader = csv.DictReader(io.StringIO(text))
-    mapping = _header_map(list(reader.fieldnames or []))
-    rows: list[AccountCreate] = []
-    for line_no, raw in enumerate(reader, start=2):
-        if line_no > MAX_ROWS + 1:
-            raise BadInput(f"CSV has more than {MAX_ROWS} rows")
-        values = {field: (raw.get(col) or "").strip() for field, col in mapping.items()}
-        data: dict[str, object] = {k: v for k, v in values.items() if v}
-        if "employee_count" in data:
-            digits = str(data["employee_count"]).replace(",", "")
-            if not digits.isdigit():
-                raise BadInput(f"row {line_no}: employees must be a whole number, got {digits!r}")
-            data["employee_count"] = int(digits)
-        if "aliases" in data:
-            data["aliases"] = [a.strip() for a in str(data["aliases"]).split(";") if a.strip()]
+    errors = RowErrors()
+    header, rows = read_rows(text, errors)
+    mapping = _header_map(header)
+    accounts: list[AccountCreate] = []
+    for line, raw in rows:
         try:
-            rows.append(AccountCreate.model_validate(data))
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"])
-            raise BadInput(f"row {line_no}: {where}: {first['msg']}") from None
-    return rows
+            accounts.append(_account_row({f: raw.get(col, "") for f, col in mapping.items()}))
+        except BadInput as exc:
+            errors.add(line, str(exc))
+    errors.raise_any()
+    return accounts
 
 
 def import_accounts(session: Session, user: User, text: str) -> ImportResult:

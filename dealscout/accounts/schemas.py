@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from dealscout.core.fields import Count, PatchModel
+
 Role = Literal["rep", "manager", "admin"]
 
 
@@ -64,7 +66,7 @@ class AccountBase(BaseModel):
     domain: str | None = Field(default=None, max_length=253)
     aliases: list[str] = Field(default_factory=list, max_length=20)
     industry: str | None = Field(default=None, max_length=120)
-    employee_count: int | None = Field(default=None, ge=0)
+    employee_count: Count | None = None
     region: str | None = Field(default=None, max_length=64)
     tier: str | None = Field(default=None, max_length=16)
     description: str | None = Field(default=None, max_length=5000)
@@ -82,7 +84,8 @@ class AccountCreate(AccountBase):
     owner_email: str | None = None
 
 
-class AccountUpdate(AccountBase):
+class AccountUpdate(AccountBase, PatchModel):
+    not_null = ("name", "aliases")
     name: str | None = Field(default=None, min_length=1, max_length=200)
     owner_email: str | None = None
     aliases: list[str] | None = Field(default=None, max_length=20)  # type: ignore[assignment]

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from dealscout.accounts.models import Account, User, Workspace
 from dealscout.accounts.schemas import AccountCreate, AccountUpdate, UserCreate, UserUpdate
-from dealscout.core.errors import BadInput, Forbidden, NotFound
+from dealscout.core.errors import BadInput, Conflict, Forbidden, NotFound
 
 DEFAULT_WORKSPACE = "default"
 
@@ -54,7 +54,7 @@ def find_user_by_email(session: Session, workspace_id: int, email: str) -> User 
 
 def create_user(session: Session, workspace_id: int, data: UserCreate) -> User:
     if find_user_by_email(session, workspace_id, data.email):
-        raise BadInput(f"user {data.email} already exists")
+        raise Conflict(f"user {data.email} already exists")
     user = User(workspace_id=workspace_id, email=data.email, name=data.name, role=data.role)
     session.add(user)
     session.flush()
@@ -74,15 +74,30 @@ def list_users(session: Session, workspace_id: int) -> list[User]:
     )
 
 
+def _keep_an_admin(session: Session, user: User, change: str) -> None:
+    """A workspace always keeps an admin: its last one cannot be demoted or deleted."""
+    if user.role != "admin":
+        return
+    admins = session.scalars(
+        select(User.id).where(User.workspace_id == user.workspace_id, User.role == "admin")
+    )
+    if list(admins) == [user.id]:
+        raise Conflict(f"{user.email} is the workspace's last admin and cannot be {change}")
+
+
 def update_user(session: Session, workspace_id: int, user_id: int, data: UserUpdate) -> User:
     user = get_user(session, workspace_id, user_id)
+    if data.role is not None and data.role != "admin":
+        _keep_an_admin(session, user, "demoted")
     for field, value in data.model_dump(exclude_none=True).items():
         setattr(user, field, value)
     return user
 
 
 def delete_user(session: Session, workspace_id: int, user_id: int) -> None:
-    session.delete(get_user(session, workspace_id, user_id))
+    user = get_user(session, workspace_id, user_id)
+    _keep_an_admin(session, user, "deleted")
+    session.delete(user)
 
 
 def first_admin(session: Session, workspace_id: int) -> User | None:
@@ -164,22 +179,32 @@ def _workspaces_hint(names: Sequence[str]) -> str:
     return f" in this workspace; it is in workspace {', '.join(map(repr, names))} (use --workspace)"
 
 
-def _owner_id(session: Session, workspace_id: int, owner_email: str | None) -> int | None:
+def owner_id_for(session: Session, user: User, owner_email: str | None) -> int | None:
+    """The owner named by ``owner_email`` for a record ``user`` creates: a rep creates only
+    records they own."""
     if not owner_email:
         return None
-    owner = find_user_by_email(session, workspace_id, owner_email)
+    owner = find_user_by_email(session, user.workspace_id, owner_email)
     if owner is None:
         raise BadInput(f"unknown owner {owner_email!r}")
+    if owner.id != user.id:
+        require_role(user, "manager", "admin")
     return owner.id
 
 
-def create_account(session: Session, user: User, data: AccountCreate) -> Account:
+def _unique_name(session: Session, workspace_id: int, name: str, account_id: int = 0) -> None:
     existing = session.scalar(
-        select(Account).where(Account.workspace_id == user.workspace_id, Account.name == data.name)
+        select(Account.id).where(
+            Account.workspace_id == workspace_id, Account.name == name, Account.id != account_id
+        )
     )
     if existing is not None:
-        raise BadInput(f"account {data.name!r} already exists")
-    owner_id = _owner_id(session, user.workspace_id, data.owner_email)
+        raise Conflict(f"account {name!r} already exists")
+
+
+def create_account(session: Session, user: User, data: AccountCreate) -> Account:
+    _unique_name(session, user.workspace_id, data.name)
+    owner_id = owner_id_for(session, user, data.owner_email)
     if owner_id is None and user.role == "rep":
         owner_id = user.id
     fields = data.model_dump(exclude={"owner_email"})
@@ -191,15 +216,13 @@ def create_account(session: Session, user: User, data: AccountCreate) -> Account
 
 def update_account(session: Session, user: User, account_id: int, data: AccountUpdate) -> Account:
     account = get_account(session, user, account_id)
+    if data.name is not None:
+        _unique_name(session, user.workspace_id, data.name, account.id)
     changes = data.model_dump(exclude_unset=True, exclude={"owner_email"})
     for field, value in changes.items():
         setattr(account, field, value)
     if data.owner_email is not None:
         require_role(user, "manager", "admin")
-        account.owner_id = _owner_id(session, user.workspace_id, data.owner_email)
+        account.owner_id = owner_id_for(session, user, data.owner_email)
     session.flush()
     return account
-
-
-def delete_account(session: Session, user: User, account_id: int) -> None:
-    session.delete(get_account(session, user, account_id))

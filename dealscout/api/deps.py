@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Query, Request
 from sqlalchemy.orm import Session
 
 from dealscout.accounts.auth import Unauthorized, authenticate
@@ -13,6 +13,11 @@ from dealscout.accounts.models import User
 from dealscout.accounts.service import require_role
 from dealscout.core.config import Settings
 from dealscout.core.db import get_sessionmaker
+from dealscout.core.fields import MAX_DB_INT
+
+# Ids and offsets past what the store holds are a 422, never a database error.
+IdPath = Annotated[int, Path(ge=1, le=MAX_DB_INT)]
+OffsetQuery = Annotated[int, Query(ge=0, le=MAX_DB_INT)]
 
 
 def get_app_settings(request: Request) -> Settings:

@@ -1,17 +1,19 @@
-"""Reading uploaded CSV files: size-limited and UTF-8 only."""
+"""Reading uploaded CSV files: UTF-8 only, no NUL characters.
+
+Their size is bounded before they are read, by the body limit for imports
+(``max_upload_bytes``, see ``api/middleware/limits.py``).
+"""
 
 from fastapi import UploadFile
 
 from dealscout.core.errors import BadInput
 
-MAX_CSV_BYTES = 10 * 1024 * 1024
-
 
 def read_csv_upload(file: UploadFile) -> str:
-    raw = file.file.read(MAX_CSV_BYTES + 1)
-    if len(raw) > MAX_CSV_BYTES:
-        raise BadInput(f"CSV larger than {MAX_CSV_BYTES} bytes")
     try:
-        return raw.decode("utf-8-sig")
+        text = file.file.read().decode("utf-8-sig")
     except UnicodeDecodeError:
         raise BadInput("CSV is not UTF-8") from None
+    if "\x00" in text:
+        raise BadInput("CSV contains NUL characters")
+    return text

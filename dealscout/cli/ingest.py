@@ -14,6 +14,7 @@ from dealscout.cli.context import CliStore, open_store
 from dealscout.cli.output import WorkspaceOpt, emit_json, fail, progress
 from dealscout.core.errors import NotFound, Refused
 from dealscout.core.lock import StoreLock
+from dealscout.core.redact import redact
 from dealscout.flows import ingest as ingest_flow
 from dealscout.ingestion import service, vectors
 
@@ -51,12 +52,12 @@ def ingest(
             report = service.ingest_local_file(store.session, row, source, store.settings)
             ingest_flow.follow_up(store.session, store.settings, report)
         if report.failure is not None:  # inside the unit of work: nothing is kept
-            fail(str(report.failure), 2 if isinstance(report.failure, Refused) else 1)
+            fail(redact(str(report.failure)), 2 if isinstance(report.failure, Refused) else 1)
     if json_out:
         emit_json(report.public())
         return
     typer.echo(
-        f"{report.source}: fetched {report.fetched}, new {report.new}, "
+        f"{redact(report.source)}: fetched {report.fetched}, new {report.new}, "
         f"duplicates {report.duplicates}, rejected {report.rejected}"
     )
     for error in report.errors:

@@ -40,6 +40,22 @@ class Settings(BaseSettings):
         default=Path("~/.cache/dealscout"), validation_alias="DEALSCOUT_MODEL_CACHE"
     )
     embedded_worker_threads: int = Field(default=2, validation_alias="DEALSCOUT_WORKER_THREADS")
+    # Hostile input: every request body, feed and task is bounded (issue 15).
+    max_body_bytes: int = Field(
+        default=5 * 1024 * 1024, gt=0, validation_alias="DEALSCOUT_MAX_BODY_BYTES"
+    )
+    max_upload_bytes: int = Field(
+        default=20 * 1024 * 1024, gt=0, validation_alias="DEALSCOUT_MAX_UPLOAD_BYTES"
+    )
+    auth_failures_per_minute: int = Field(
+        default=100, ge=0, validation_alias="DEALSCOUT_AUTH_FAILURES_PER_MINUTE"
+    )
+    token_requests_per_minute: int = Field(
+        default=6000, ge=0, validation_alias="DEALSCOUT_TOKEN_REQUESTS_PER_MINUTE"
+    )
+    task_time_limit_s: float = Field(
+        default=540.0, gt=0, validation_alias="DEALSCOUT_TASK_TIME_LIMIT"
+    )
 
     @property
     def home_dir(self) -> Path:

@@ -17,6 +17,10 @@ class Forbidden(DealscoutError):
     """The caller's role may not do this (HTTP 403, exit code 2)."""
 
 
+class Conflict(DealscoutError):
+    """The change clashes with the stored state: a duplicate name, the last admin (HTTP 409)."""
+
+
 class Refused(DealscoutError):
     """A source was refused: unsafe URL, hostile or unparseable content (exit code 2)."""
 

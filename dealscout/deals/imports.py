@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 
 from pydantic import BaseModel, Field, ValidationError
@@ -12,12 +10,11 @@ from sqlalchemy.orm import Session
 
 from dealscout.accounts.models import Account, User
 from dealscout.accounts.service import require_role
+from dealscout.core.csvrows import RowErrors, read_rows
 from dealscout.core.errors import BadInput, DealscoutError
 from dealscout.deals.models import Deal
 from dealscout.deals.schemas import Contact, DealCreate
 from dealscout.deals.service import create_deal
-
-MAX_ROWS = 50_000
 
 COLUMNS = {
     "name": ("deal name", "opportunity name", "name", "deal"),
@@ -60,14 +57,15 @@ def _contacts(value: str) -> list[Contact]:
     return contacts
 
 
-def _row(session: Session, user: User, values: dict[str, str], line: int) -> DealCreate:
+def _row(session: Session, user: User, values: dict[str, str]) -> DealCreate:
+    """One row as a deal; raises ``BadInput`` with the reason (no row number)."""
     account = session.scalar(
         select(Account).where(
             Account.workspace_id == user.workspace_id, Account.name == values["account"]
         )
     )
     if account is None:
-        raise BadInput(f"row {line}: unknown account {values['account']!r}")
+        raise BadInput(f"unknown account {values['account']!r}")
     data: dict[str, object] = {"name": values["name"], "account_id": account.id}
     for field in ("stage", "owner_email"):
         if values.get(field):
@@ -80,21 +78,27 @@ def _row(session: Session, user: User, values: dict[str, str], line: int) -> Dea
                 data[field] = date.fromisoformat(values[field])
         data["contacts"] = _contacts(values.get("contacts", ""))
         return DealCreate.model_validate(data)
-    except (ValueError, ValidationError) as exc:
-        raise BadInput(f"row {line}: {str(exc).splitlines()[0]}") from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise BadInput(f"{where}: {first['msg']}") from None
+    except ValueError as exc:
+        raise BadInput(str(exc).splitlines()[0]) from None
 
 
 def import_deals(session: Session, user: User, text: str) -> DealImportResult:
     require_role(user, "manager", "admin")
-    reader = csv.DictReader(io.StringIO(text))
-    mapping = _columns(list(reader.fieldnames or []))
+    errors = RowErrors()
+    header, rows = read_rows(text, errors)
+    mapping = _columns(header)
     result = DealImportResult()
     with session.begin_nested():  # all rows or none
-        for line, raw in enumerate(reader, start=2):
-            if line > MAX_ROWS + 1:
-                raise BadInput(f"CSV has more than {MAX_ROWS} rows")
-            values = {f: (raw.get(col) or "").strip() for f, col in mapping.items()}
-            data = _row(session, user, values, line)
+        for line, raw in rows:
+            try:
+                data = _row(session, user, {f: raw.get(col, "") for f, col in mapping.items()})
+            except BadInput as exc:
+                errors.add(line, str(exc))
+                continue
             existing = session.scalar(
                 select(Deal).where(Deal.workspace_id == user.workspace_id, Deal.name == data.name)
             )
@@ -108,5 +112,6 @@ def import_deals(session: Session, user: User, text: str) -> DealImportResult:
                             setattr(existing, field, getattr(data, field))
                     result.updated += 1
             except DealscoutError as exc:
-                raise BadInput(f"row {line}: {exc}") from None
+                errors.add(line, str(exc))
+        errors.raise_any()
     return result

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from dealscout.coach.schemas import CoachReport, CriterionResult
+from dealscout.core.fields import PastDate, PatchModel, RecordId
 
 
 class Contact(BaseModel):
@@ -18,22 +19,23 @@ class Contact(BaseModel):
 
 class DealBase(BaseModel):
     stage: str | None = Field(default=None, max_length=64)
-    amount: float | None = Field(default=None, ge=0)
+    amount: float | None = Field(default=None, ge=0, le=1e15, allow_inf_nan=False)
     currency: str = Field(default="USD", min_length=3, max_length=3)
-    close_date: date | None = None
+    close_date: date | None = None  # may lie ahead: it is a plan
     contacts: list[Contact] = Field(default_factory=list, max_length=100)
-    last_buyer_activity: date | None = None
-    proposal_sent_on: date | None = None
+    last_buyer_activity: PastDate | None = None
+    proposal_sent_on: PastDate | None = None
 
 
 class DealCreate(DealBase):
     name: str = Field(min_length=1, max_length=200)
-    account_id: int
+    account_id: RecordId
     stage: str = Field(default="prospect", max_length=64)
     owner_email: str | None = None
 
 
-class DealUpdate(DealBase):
+class DealUpdate(DealBase, PatchModel):
+    not_null = ("name", "stage", "currency", "contacts")
     name: str | None = Field(default=None, min_length=1, max_length=200)
     owner_email: str | None = None
     contacts: list[Contact] | None = Field(default=None, max_length=100)  # type: ignore[assignment]
@@ -60,8 +62,8 @@ class DealRead(BaseModel):
 class NoteCreate(BaseModel):
     text: str
     stage: str | None = None
-    buyer_activity: date | None = Field(
-        default=None, description="Date of the buyer interaction the note records"
+    buyer_activity: PastDate | None = Field(
+        default=None, description="Date of the buyer interaction the note records (not ahead)"
     )
 
 

@@ -76,12 +76,7 @@ def _check_stage(session: Session, workspace_id: int, stage: str) -> None:
 
 
 def _owner(session: Session, user: User, owner_email: str | None) -> int | None:
-    if not owner_email:
-        return user.id
-    owner = accounts.find_user_by_email(session, user.workspace_id, owner_email)
-    if owner is None:
-        raise BadInput(f"unknown owner {owner_email!r}")
-    return owner.id
+    return accounts.owner_id_for(session, user, owner_email) if owner_email else user.id
 
 
 def create_deal(session: Session, user: User, data: DealCreate) -> Deal:
@@ -114,10 +109,6 @@ def update_deal(session: Session, user: User, deal_id: int, data: DealUpdate) ->
         deal.owner_id = _owner(session, user, data.owner_email)
     session.flush()
     return deal
-
-
-def delete_deal(session: Session, user: User, deal_id: int) -> None:
-    session.delete(get_deal(session, user, deal_id))
 
 
 def signal_hints(session: Session, account_id: int, today: date) -> list[SignalHint]:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from dealscout.accounts.models import User
 from dealscout.core.config import Settings
+from dealscout.core.deadline import time_limit
 from dealscout.core.vectorstore import VectorStore
 from dealscout.ingestion import service, sources, vectors
 from dealscout.ingestion.fetch import SafeFetcher
@@ -54,7 +55,8 @@ def follow_up(session: Session, settings: Settings, report: IngestReport) -> Non
 
 
 def fetch_and_follow_up(session: Session, settings: Settings, source: Source) -> IngestReport:
-    with SafeFetcher(settings) as fetcher:
+    """Fetch and ingest within the task time limit, which holds in worker threads too."""
+    with time_limit(settings.task_time_limit_s), SafeFetcher(settings) as fetcher:
         report = service.fetch_source(session, source, fetcher)
     follow_up(session, settings, report)
     return report

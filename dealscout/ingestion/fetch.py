@@ -27,6 +27,7 @@ from dealscout.ingestion.urlsafety import (
     GuardedBackend,
     Resolver,
     checked_url_host,
+    normalize_url,
     system_resolver,
 )
 
@@ -242,6 +243,7 @@ class SafeFetcher:
         self, url: str, headers: dict[str, str], deadline: _Deadline, limit: int, *, robots: bool
     ) -> FetchResult:
         for _ in range(MAX_REDIRECTS + 1):
+            url = normalize_url(url)
             checked_url_host(url, self.policy)
             if robots and not self._robots_allow(url, deadline):
                 raise Refused(f"refused {url}: robots.txt disallows {ROBOTS_AGENT}")

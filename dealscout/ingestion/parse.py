@@ -12,7 +12,9 @@ from urllib.parse import urljoin, urlsplit
 from xml.parsers import expat
 
 import feedparser
+from lxml import etree
 
+from dealscout.core.deadline import check_deadline
 from dealscout.core.errors import Refused
 from dealscout.ingestion import extract, jobs
 from dealscout.ingestion.dedupe import canonical_url, content_hash
@@ -26,6 +28,8 @@ _FIRST_TAG = re.compile(rb"<([a-z][\w:.-]*)")
 _FEED_ROOTS = {b"rss", b"feed", b"rdf", b"channel"}  # local names, any prefix
 _CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.IGNORECASE)
 Sniffed = Literal["feed", "json", "html", "text"]
+# Items kept per document (feeds list the newest first); a 13k-item feed is cut here.
+MAX_ITEMS = 500
 
 
 class _RootReached(Exception):
@@ -88,6 +92,7 @@ def _item(
     author: str | None,
     fetched_at: datetime,
 ) -> RawItem:
+    check_deadline("parsing the document")
     url = _absolute_http(link, base_url)
     summary = to_text(summary_html)
     text = to_text(content_html) or summary
@@ -122,11 +127,57 @@ def _entry_to_item(entry: Any, base_url: str | None, fetched_at: datetime) -> Ra
     )
 
 
+def _capped(entries: list[Any], warnings: list[str]) -> list[Any]:
+    if not isinstance(entries, list) or len(entries) <= MAX_ITEMS:
+        return entries if isinstance(entries, list) else []
+    warnings.append(_cap_warning(len(entries)))
+    return entries[:MAX_ITEMS]
+
+
+def _cap_warning(count: int) -> str:
+    return f"the document has {count} items; only the first {MAX_ITEMS} are read"
+
+
+_ENTRY_TAGS = ("item", "entry")
+
+
+def _local_name(element: Any) -> str:
+    tag = element.tag
+    return etree.QName(tag).localname if isinstance(tag, str) else ""
+
+
+def trim_entries(data: bytes, limit: int = MAX_ITEMS) -> tuple[bytes, int]:
+    """The feed without its entries past ``limit``, so feedparser (milliseconds per entry)
+    never reads thousands of them; also how many entries were dropped. lxml (C, linear, no
+    entity or network access) parses and re-serialises the XML; a feed with fewer entry tags
+    than ``limit`` is left as it is."""
+    lowered = data.lower()
+    if lowered.count(b"<item") + lowered.count(b"<entry") + lowered.count(b":item") <= limit:
+        return data, 0
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, recover=True, huge_tree=False
+    )
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError:
+        return data, 0
+    if root is None:
+        return data, 0
+    entries = [e for e in root.iter() if _local_name(e) in _ENTRY_TAGS]
+    for entry in entries[limit:]:
+        parent = entry.getparent()
+        if parent is not None:
+            parent.remove(entry)
+    dropped = max(0, len(entries) - limit)
+    return bytes(etree.tostring(root, encoding="utf-8", xml_declaration=True)), dropped
+
+
 def _parse_xml_feed(
     data: bytes, content_type: str | None, url: str | None, fetched_at: datetime
 ) -> ParsedFeed:
     guard_xml(data)
-    data = data.lstrip(b" \t\r\n")  # a blank line before <?xml makes strict parsers give up
+    # blank lines before <?xml upset strict parsers
+    data, dropped = trim_entries(data.lstrip(b" \t\r\n"))
     headers = {"content-type": content_type or "application/xml"}
     if url:
         headers["content-location"] = url
@@ -137,13 +188,13 @@ def _parse_xml_feed(
         sanitize_html=False,
         resolve_relative_uris=False,
     )
-    warnings = []
+    warnings = [_cap_warning(MAX_ITEMS + dropped)] if dropped else []
     if parsed.get("bozo"):
         exc = parsed.get("bozo_exception")
         warnings.append(f"malformed feed: {type(exc).__name__}: {str(exc)[:200]}")
     if not parsed.get("version") and not parsed.entries:
         raise Refused("unparseable feed: " + (warnings[0] if warnings else "no feed found"))
-    items = [_entry_to_item(e, url, fetched_at) for e in parsed.entries]
+    items = [_entry_to_item(e, url, fetched_at) for e in _capped(parsed.entries, warnings)]
     return ParsedFeed(title=one_line(parsed.feed.get("title")), items=items, warnings=warnings)
 
 
@@ -153,8 +204,9 @@ def _json_feed_author(entry: dict[str, Any]) -> str | None:
 
 
 def _parse_json_feed(document: dict[str, Any], url: str | None, fetched_at: datetime) -> ParsedFeed:
-    items, warnings = [], []
-    for entry in document.get("items") or []:
+    items: list[RawItem] = []
+    warnings: list[str] = []
+    for entry in _capped(document.get("items") or [], warnings):
         if not isinstance(entry, dict):
             warnings.append("skipped a JSON Feed item that is not an object")
             continue
@@ -259,14 +311,16 @@ def parse_document(
         document = _load_json(data)
         if _is_json_feed(document):
             return _feed_document(_parse_json_feed(document, url, fetched_at))
-        board = jobs.parse_job_board(document, url=url, fetched_at=fetched_at)
-        return ParsedDocument(kind="jobs", items=board)
+        warnings: list[str] = []
+        board = _capped(jobs.parse_job_board(document, url=url, fetched_at=fetched_at), warnings)
+        return ParsedDocument(kind="jobs", items=board, warnings=warnings)
     if kind == "feed":
         return _feed_document(_parse_xml_feed(data, content_type, url, fetched_at))
     if kind == "html":
         postings = jobs.parse_jobposting_html(data, url=url, fetched_at=fetched_at)
         if postings:
-            return ParsedDocument(kind="jobs", items=postings)
+            warnings = []
+            return ParsedDocument(kind="jobs", items=_capped(postings, warnings), warnings=warnings)
         article = extract.extract_article(data, url, fetched_at=fetched_at)
         return ParsedDocument(kind="article", title=article.title, items=[article])
     item = _text_item(decode_text(data, content_type), url, fetched_at)

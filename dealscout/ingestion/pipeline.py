@@ -19,6 +19,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from dealscout.accounts.models import Account
 from dealscout.core.db import utcnow
+from dealscout.core.deadline import check_deadline
 from dealscout.ingestion import dedupe
 from dealscout.ingestion.classify import Classification, classify
 from dealscout.ingestion.facts import department_of
@@ -326,6 +327,7 @@ def _ingest_locked(
     rows: list[SignalRow] = []  # every item stored, in order
     kept: list[tuple[RawItem, str, SignalRow]] = []  # those not rejected
     for item, content, digest in zip(items, contents, digests, strict=True):
+        check_deadline("ingesting the document")
         if known.seen(item, digest):
             counts.duplicates += 1
             continue

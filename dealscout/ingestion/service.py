@@ -12,6 +12,7 @@ from dealscout.accounts.models import Account
 from dealscout.core.config import Settings
 from dealscout.core.db import utcnow
 from dealscout.core.errors import NotFound, Refused, Transient
+from dealscout.core.redact import redact
 from dealscout.ingestion.fetch import RetryLater, SafeFetcher, backoff_delay, load_local
 from dealscout.ingestion.models import Source
 from dealscout.ingestion.parse import parse_document
@@ -47,7 +48,11 @@ class IngestReport:
             "errors",
             "warnings",
         )
-        return {k: getattr(self, k) for k in keys} | {"not_modified": self.not_modified}
+        shown = {k: getattr(self, k) for k in keys} | {"not_modified": self.not_modified}
+        shown["source"] = redact(self.source)
+        shown["errors"] = [redact(e) for e in self.errors]
+        shown["warnings"] = [redact(w) for w in self.warnings]
+        return shown
 
 
 def get_source(session: Session, workspace_id: int, source_id: int) -> Source:
@@ -65,7 +70,9 @@ def source_for(session: Session, workspace_id: int, url: str, account_id: int | 
         )
     )
     if source is None:
-        source = Source(workspace_id=workspace_id, account_id=account_id, url=url, name=url[:200])
+        source = Source(
+            workspace_id=workspace_id, account_id=account_id, url=url, name=redact(url)[:200]
+        )
         session.add(source)
         session.flush()
     return source
@@ -85,7 +92,7 @@ def ingest_bytes(
     ctx = IngestContext(
         workspace_id=source.workspace_id,
         source_id=source.id,
-        source_name=source.name or parsed.title or source.url,
+        source_name=redact(source.name or parsed.title or source.url),
         source_account_id=source.account_id,
         baseline=not source.baseline_done,
         now=now,
@@ -136,7 +143,7 @@ def record_failure(source: Source, exc: Exception) -> None:
     now = utcnow()
     source.last_fetch_at = now
     source.failures += 1
-    source.last_error = str(exc)[:2000]
+    source.last_error = redact(str(exc))[:2000]
     retry_after = exc.retry_after if isinstance(exc, RetryLater) else None
     source.last_http_code = exc.status if isinstance(exc, RetryLater) else None
     if isinstance(exc, Refused):
@@ -165,7 +172,9 @@ def fetch_source(session: Session, source: Source, fetcher: SafeFetcher) -> Inge
             source.etag, source.last_modified = result.etag, result.last_modified
     except (Refused, Transient) as exc:
         record_failure(source, exc)
-        return IngestReport(account=account, source=source.url, errors=[str(exc)], failure=exc)
+        return IngestReport(
+            account=account, source=source.url, errors=[redact(str(exc))], failure=exc
+        )
     _record_success(source, report, result.status)
     return report
 

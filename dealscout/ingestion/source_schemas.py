@@ -8,6 +8,9 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from dealscout.core.fields import PatchModel, RecordId
+from dealscout.core.redact import redact
+
 SourceKind = Literal["auto", "feed", "page", "jobs"]
 
 
@@ -21,7 +24,7 @@ def _http_url(value: str) -> str:
 
 class SourceCreate(BaseModel):
     url: str = Field(max_length=2048)
-    account_id: int | None = None
+    account_id: RecordId | None = None
     kind: SourceKind = "auto"
     name: str = Field(default="", max_length=200)
     interval_minutes: int = Field(default=60, ge=5, le=7 * 24 * 60)
@@ -33,7 +36,9 @@ class SourceCreate(BaseModel):
         return _http_url(value)
 
 
-class SourceUpdate(BaseModel):
+class SourceUpdate(PatchModel):
+    not_null = ("name", "interval_minutes", "reliability", "enabled")
+
     name: str | None = Field(default=None, max_length=200)
     interval_minutes: int | None = Field(default=None, ge=5, le=7 * 24 * 60)
     reliability: float | None = Field(default=None, ge=0.0, le=1.0)
@@ -61,6 +66,12 @@ class SourceRead(BaseModel):
     last_error: str | None
     failures: int
     next_fetch_at: datetime | None
+
+    @field_validator("url", "last_error")
+    @classmethod
+    def _no_secrets(cls, value: str | None) -> str | None:
+        """Credentials and keys in a source URL are needed to fetch, never shown."""
+        return redact(value) if value else value
 
 
 class SignalRead(BaseModel):

@@ -14,12 +14,15 @@ from dealscout.accounts.service import (
     sees_whole_workspace,
     visible_accounts_query,
 )
+from dealscout.accounts.trail import delete_with_trail
 from dealscout.core.errors import BadInput
+from dealscout.core.redact import redact
 from dealscout.ingestion.classify import SIGNAL_TYPES
 from dealscout.ingestion.models import Signal, SignalAccount, Source
 from dealscout.ingestion.queries import account_signals_query
 from dealscout.ingestion.service import get_source
 from dealscout.ingestion.source_schemas import SourceCreate, SourceUpdate
+from dealscout.ingestion.urlsafety import AddressPolicy, Resolver, check_url, system_resolver
 
 
 def visible_source(session: Session, user: User, source_id: int) -> Source:
@@ -43,22 +46,39 @@ def list_sources(session: Session, user: User, account_id: int | None = None) ->
     return sources
 
 
-def create_source(session: Session, user: User, data: SourceCreate) -> Source:
+def create_source(
+    session: Session,
+    user: User,
+    data: SourceCreate,
+    policy: AddressPolicy,
+    resolver: Resolver = system_resolver,
+) -> Source:
+    """A new source whose URL is safe now (it is checked again at every fetch); its name,
+    shown in briefs, never carries the URL's credentials or keys."""
     if data.account_id is not None:
         get_account(session, user, data.account_id)
     else:
         require_role(user, "manager", "admin")
-    source = Source(workspace_id=user.workspace_id, **data.model_dump())
-    source.name = source.name or data.url[:200]
+    url = check_url(data.url, policy, resolver)
+    source = Source(workspace_id=user.workspace_id, **data.model_dump(exclude={"url"}), url=url)
+    source.name = redact(source.name or url)[:200]
     session.add(source)
     session.flush()
     return source
 
 
-def update_source(session: Session, user: User, source_id: int, data: SourceUpdate) -> Source:
+def editable_source(session: Session, user: User, source_id: int) -> Source:
+    """A source the caller may change: workspace-wide sources are the managers'."""
     source = visible_source(session, user, source_id)
+    if source.account_id is None:
+        require_role(user, "manager", "admin")
+    return source
+
+
+def update_source(session: Session, user: User, source_id: int, data: SourceUpdate) -> Source:
+    source = editable_source(session, user, source_id)
     for field, value in data.model_dump(exclude_unset=True).items():
-        setattr(source, field, value)
+        setattr(source, field, redact(value) if field == "name" else value)
     session.flush()
     return source
 
@@ -70,7 +90,7 @@ def linked_account_ids(session: Session, source_id: int) -> list[int]:
 
 
 def delete_source(session: Session, user: User, source_id: int) -> None:
-    session.delete(visible_source(session, user, source_id))
+    delete_with_trail(session, user, "source", editable_source(session, user, source_id))
 
 
 def account_signals(

@@ -10,9 +10,10 @@ from __future__ import annotations
 import ipaddress
 import re
 import socket
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import httpcore
 
@@ -114,6 +115,54 @@ def literal_ip(host: str) -> str | None:
     if _NUMERIC_LABEL.match(last_label) and not _DOTTED_QUAD.match(host.rstrip(".")):
         raise Refused(f"refused {host}: non-canonical numeric IPv4 spelling")
     return None
+
+
+def normalize_host(host: str) -> str:
+    """The ASCII spelling a resolver would use: NFKC (fullwidth digits and dots become
+    ASCII), lower case, IDNA for international names. Safety checks run on this spelling, so
+    ``１２７．０．０．１`` is checked as the loopback address it resolves to."""
+    folded = unicodedata.normalize("NFKC", host).lower().replace("\u3002", ".")
+    if folded.isascii():
+        return folded
+    try:
+        return folded.encode("idna").decode("ascii")
+    except UnicodeError as exc:
+        raise Refused(f"refused {host!r}: not a valid international host name") from exc
+
+
+def normalize_url(url: str) -> str:
+    """``url`` with its host in the spelling ``normalize_host`` gives (port and rest kept)."""
+    try:
+        parts = urlsplit(url.strip())
+        host, port = parts.hostname, parts.port
+    except ValueError as exc:
+        raise Refused(f"refused {url!r}: invalid URL: {exc}") from exc
+    if parts.scheme.lower() not in ALLOWED_SCHEMES:
+        return url  # refused by the scheme check, with that reason
+    if not host:
+        raise Refused(f"refused {url!r}: no host")
+    ascii_host = normalize_host(host)
+    if ":" in ascii_host:
+        ascii_host = f"[{ascii_host}]"
+    userinfo = parts.netloc.rpartition("@")[0]
+    netloc = (userinfo + "@" if userinfo else "") + ascii_host + (f":{port}" if port else "")
+    return urlunsplit((parts.scheme.lower(), netloc, parts.path, parts.query, parts.fragment))
+
+
+def check_url(url: str, policy: AddressPolicy, resolver: Resolver = system_resolver) -> str:
+    """The normalized ``url`` if every address its host resolves to is safe (source
+    creation); the fetcher checks again at each connection. A name that does not resolve
+    now is accepted: it may later, and is then checked."""
+    url = normalize_url(url)
+    host = checked_url_host(url, policy)
+    if literal_ip(host) is None:
+        try:
+            addresses = resolver(host, 443)
+        except Transient:
+            return url
+        for address in addresses:
+            policy.check(address, host)
+    return url
 
 
 def checked_url_host(url: str, policy: AddressPolicy) -> str:

@@ -15,7 +15,7 @@ class QueueFilters(BaseModel):
     tier: str | None = None
     region: str | None = None
     limit: int = Field(default=20, ge=1, le=200)
-    offset: int = Field(default=0, ge=0)
+    offset: int = Field(default=0, ge=0, le=2**31 - 1)
 
 
 class Contribution(BaseModel):

@@ -14,6 +14,7 @@ from celery.signals import worker_process_init
 
 from dealscout.core.config import Settings
 from dealscout.core.db import forget_inherited_connections
+from dealscout.core.redact import install_log_redaction
 
 celery_app = Celery("dealscout", include=["dealscout.workers.tasks"])
 
@@ -24,6 +25,7 @@ def _after_fork(**_kwargs: Any) -> None:
 
 
 def configure_celery(settings: Settings) -> Celery:
+    install_log_redaction()
     options: dict[str, object] = {"visibility_timeout": settings.broker_visibility_timeout_s}
     if not settings.celery_broker_url:
         folder = settings.home_dir / "broker"
@@ -44,8 +46,8 @@ def configure_celery(settings: Settings) -> Celery:
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
         task_default_queue="dealscout",
-        task_time_limit=600,
-        task_soft_time_limit=540,
+        task_time_limit=settings.task_time_limit_s + 60,
+        task_soft_time_limit=settings.task_time_limit_s,
         task_ignore_result=True,
         worker_hijack_root_logger=False,
         beat_schedule={

@@ -120,7 +120,7 @@ def test_roles_guard_user_management(world: dict) -> None:
     created = client.post("/v1/users", json=body, headers=members["admin"].headers)
     assert created.status_code == 201
     again = client.post("/v1/users", json=body, headers=members["admin"].headers)
-    assert again.status_code == 422 and "already exists" in again.json()["detail"]
+    assert again.status_code == 409 and "already exists" in again.json()["detail"]
 
 
 def test_account_crud_and_validation(world: dict) -> None:

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from sqlalchemy import select
 from dealscout.briefs.models import BriefCache
 from dealscout.core.config import get_settings
 from dealscout.core.db import get_sessionmaker
+from tests.ingestion.test_hostile_documents import rss
 from tests.support.httpserver import LoopbackServer
 from tests.support.waiting import wait_until
 
@@ -34,7 +36,19 @@ def _free_port() -> int:
 
 @pytest.fixture
 def served(clean_env: Path) -> Iterator[tuple[str, dict[str, str]]]:
-    env = {**os.environ, "DEALSCOUT_ALLOW_PRIVATE_URLS": "1", "DEALSCOUT_POLL_INTERVAL": "1"}
+    with _serve() as found:
+        yield found
+
+
+@contextmanager
+def _serve(**settings: str) -> Iterator[tuple[str, dict[str, str]]]:
+    """``dealscout serve`` on a free port with these extra settings: its URL and headers."""
+    env = {
+        **os.environ,
+        "DEALSCOUT_ALLOW_PRIVATE_URLS": "1",
+        "DEALSCOUT_POLL_INTERVAL": "1",
+        **settings,
+    }
     init = subprocess.run([*CLI, "init"], env=env, capture_output=True, text=True, timeout=120)
     token = init.stdout.strip().splitlines()[-1].removeprefix("token: ")
     port = _free_port()
@@ -75,6 +89,25 @@ def test_beat_polls_a_new_source_and_the_worker_ingests_it(
         assert len(signals) == 2
         assert httpx.get(f"{base}/readyz").json()["checks"]["broker"]["ok"] is True
         assert _wait_for_cached_brief(account["id"]), "the worker did not prepare the brief"
+
+
+def test_the_task_time_limit_holds_in_the_embedded_workers_threads(clean_env: Path) -> None:
+    """Celery's own time limits need a process pool; the embedded worker runs tasks in
+    threads, where the cooperative limit stops a fetch that takes too long."""
+    body = "<p>" + "Fennick Labs hires engineers in Berlin. " * 200 + "</p>"
+    feed = rss([(f"Hiring {n}", body) for n in range(300)]).decode()
+    with _serve(DEALSCOUT_TASK_TIME_LIMIT="0.2") as (base, headers), LoopbackServer() as feeds:
+        feeds.text("/big.xml", feed, content_type="application/rss+xml")
+        account = httpx.post(
+            f"{base}/v1/accounts", json={"name": "Fennick Labs"}, headers=headers
+        ).json()
+        body_json = {"url": feeds.url("/big.xml"), "account_id": account["id"]}
+        source = httpx.post(f"{base}/v1/sources", json=body_json, headers=headers).json()
+        status = wait_until(lambda: _source_done(f"{base}/v1/sources/{source['id']}", headers))
+        assert status is not None and status["last_status"] == "refused", status
+        assert "time limit" in status["last_error"]
+        signals = httpx.get(f"{base}/v1/accounts/{account['id']}/signals", headers=headers)
+        assert signals.json() == []
 
 
 def _healthy(base: str) -> bool:

@@ -4,8 +4,9 @@ from fastapi import APIRouter, Query, UploadFile, status
 
 from dealscout.accounts import csv_import, service
 from dealscout.accounts.schemas import AccountCreate, AccountRead, AccountUpdate, ImportResult
-from dealscout.api.deps import CurrentUser, SessionDep
+from dealscout.api.deps import CurrentUser, IdPath, OffsetQuery, SessionDep
 from dealscout.api.uploads import read_csv_upload
+from dealscout.deals import deletion
 
 router = APIRouter(prefix="/accounts", tags=["accounts"])
 
@@ -15,7 +16,7 @@ def list_accounts(
     session: SessionDep,
     user: CurrentUser,
     limit: int = Query(100, ge=1, le=1000),
-    offset: int = Query(0, ge=0),
+    offset: OffsetQuery = 0,
 ) -> list[AccountRead]:
     accounts = service.list_accounts(session, user, limit=limit, offset=offset)
     return [AccountRead.model_validate(a) for a in accounts]
@@ -33,17 +34,17 @@ def import_accounts(file: UploadFile, session: SessionDep, user: CurrentUser) ->
 
 
 @router.get("/{account_id}", response_model=AccountRead)
-def get_account(account_id: int, session: SessionDep, user: CurrentUser) -> AccountRead:
+def get_account(account_id: IdPath, session: SessionDep, user: CurrentUser) -> AccountRead:
     return AccountRead.model_validate(service.get_account(session, user, account_id))
 
 
 @router.patch("/{account_id}", response_model=AccountRead)
 def update_account(
-    account_id: int, data: AccountUpdate, session: SessionDep, user: CurrentUser
+    account_id: IdPath, data: AccountUpdate, session: SessionDep, user: CurrentUser
 ) -> AccountRead:
     return AccountRead.model_validate(service.update_account(session, user, account_id, data))
 
 
 @router.delete("/{account_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_account(account_id: int, session: SessionDep, user: CurrentUser) -> None:
-    service.delete_account(session, user, account_id)
+def delete_account(account_id: IdPath, session: SessionDep, user: CurrentUser) -> None:
+    deletion.delete_account(session, user, account_id)

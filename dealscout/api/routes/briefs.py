@@ -5,7 +5,7 @@ from typing import Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 
-from dealscout.api.deps import CurrentUser, SessionDep, SettingsDep
+from dealscout.api.deps import CurrentUser, IdPath, SessionDep, SettingsDep
 from dealscout.briefs import render, service
 from dealscout.briefs.schemas import Brief
 
@@ -24,7 +24,7 @@ HTML_HEADERS = {
     responses={200: {"content": {"text/markdown": {}, "text/html": {}}}},
 )
 def get_brief(
-    account_id: int,
+    account_id: IdPath,
     session: SessionDep,
     user: CurrentUser,
     settings: SettingsDep,

@@ -2,10 +2,10 @@
 
 from fastapi import APIRouter, Query, UploadFile, status
 
-from dealscout.api.deps import CurrentUser, ManagerUser, SessionDep, SettingsDep
+from dealscout.api.deps import CurrentUser, IdPath, ManagerUser, SessionDep, SettingsDep
 from dealscout.api.uploads import read_csv_upload
 from dealscout.core.llm import LLMGateway
-from dealscout.deals import audit, imports, reviews
+from dealscout.deals import audit, deletion, imports, reviews
 from dealscout.deals import service as deals
 from dealscout.deals.schemas import (
     DealCreate,
@@ -40,25 +40,27 @@ def import_deals(
 
 
 @router.get("/deals/{deal_id}", response_model=DealDetail)
-def get_deal(deal_id: int, session: SessionDep, user: CurrentUser) -> DealDetail:
+def get_deal(deal_id: IdPath, session: SessionDep, user: CurrentUser) -> DealDetail:
     return deals.deal_detail(session, user, deal_id)
 
 
 @router.patch("/deals/{deal_id}", response_model=DealRead)
-def update_deal(deal_id: int, data: DealUpdate, session: SessionDep, user: CurrentUser) -> DealRead:
+def update_deal(
+    deal_id: IdPath, data: DealUpdate, session: SessionDep, user: CurrentUser
+) -> DealRead:
     return DealRead.model_validate(deals.update_deal(session, user, deal_id, data))
 
 
 @router.delete("/deals/{deal_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_deal(deal_id: int, session: SessionDep, user: CurrentUser) -> None:
-    deals.delete_deal(session, user, deal_id)
+def delete_deal(deal_id: IdPath, session: SessionDep, user: CurrentUser) -> None:
+    deletion.delete_deal(session, user, deal_id)
 
 
 @router.post(
     "/deals/{deal_id}/notes", response_model=DealDetail, status_code=status.HTTP_201_CREATED
 )
 def add_note(
-    deal_id: int, data: NoteCreate, session: SessionDep, settings: SettingsDep, user: CurrentUser
+    deal_id: IdPath, data: NoteCreate, session: SessionDep, settings: SettingsDep, user: CurrentUser
 ) -> DealDetail:
     """Store the note with its coach report; answers with the deal's updated state."""
     gateway = LLMGateway(settings)
@@ -85,7 +87,7 @@ def disagreement(session: SessionDep, user: ManagerUser) -> list[DisagreementRow
 
 @router.post("/reviews/{review_id}", response_model=ReviewRead)
 def submit_review(
-    review_id: int, data: ReviewSubmit, session: SessionDep, user: ManagerUser
+    review_id: IdPath, data: ReviewSubmit, session: SessionDep, user: ManagerUser
 ) -> ReviewRead:
     return reviews.submit_review(session, user, review_id, data)
 

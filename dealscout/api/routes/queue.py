@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter, Query
 
-from dealscout.api.deps import CurrentUser, SessionDep
+from dealscout.api.deps import CurrentUser, IdPath, OffsetQuery, SessionDep
 from dealscout.queue import feedback
 from dealscout.queue import service as queue
 from dealscout.queue.schemas import (
@@ -25,7 +25,7 @@ def get_queue(
     tier: str | None = None,
     region: str | None = None,
     limit: int = Query(20, ge=1, le=200),
-    offset: int = Query(0, ge=0),
+    offset: OffsetQuery = 0,
 ) -> Queue:
     filters = QueueFilters(type=type, tier=tier, region=region, limit=limit, offset=offset)
     return queue.build_queue(session, user, rep_email=rep, filters=filters)
@@ -33,16 +33,16 @@ def get_queue(
 
 @router.post("/queue/{account_id}/snooze", response_model=RepAccountStateRead)
 def snooze(
-    account_id: int, data: SnoozeRequest, session: SessionDep, user: CurrentUser
+    account_id: IdPath, data: SnoozeRequest, session: SessionDep, user: CurrentUser
 ) -> RepAccountStateRead:
     return feedback.snooze_account(session, user, account_id, data.until)
 
 
 @router.post("/queue/{account_id}/contacted", response_model=RepAccountStateRead)
-def contacted(account_id: int, session: SessionDep, user: CurrentUser) -> RepAccountStateRead:
+def contacted(account_id: IdPath, session: SessionDep, user: CurrentUser) -> RepAccountStateRead:
     return feedback.mark_contacted(session, user, account_id)
 
 
 @router.post("/signals/{signal_id}/dismiss", response_model=DismissedRead)
-def dismiss(signal_id: int, session: SessionDep, user: CurrentUser) -> DismissedRead:
+def dismiss(signal_id: IdPath, session: SessionDep, user: CurrentUser) -> DismissedRead:
     return feedback.dismiss_signal(session, user, signal_id)

@@ -11,7 +11,7 @@ from dealscout.accounts.schemas import (
     UserRead,
     UserUpdate,
 )
-from dealscout.api.deps import AdminUser, CurrentUser, ManagerUser, SessionDep
+from dealscout.api.deps import AdminUser, CurrentUser, IdPath, ManagerUser, SessionDep
 
 router = APIRouter(tags=["users"])
 
@@ -32,23 +32,25 @@ def create_user(data: UserCreate, session: SessionDep, user: AdminUser) -> UserR
 
 
 @router.get("/users/{user_id}", response_model=UserRead)
-def get_user(user_id: int, session: SessionDep, user: ManagerUser) -> UserRead:
+def get_user(user_id: IdPath, session: SessionDep, user: ManagerUser) -> UserRead:
     return UserRead.model_validate(service.get_user(session, user.workspace_id, user_id))
 
 
 @router.patch("/users/{user_id}", response_model=UserRead)
-def update_user(user_id: int, data: UserUpdate, session: SessionDep, user: AdminUser) -> UserRead:
+def update_user(
+    user_id: IdPath, data: UserUpdate, session: SessionDep, user: AdminUser
+) -> UserRead:
     return UserRead.model_validate(service.update_user(session, user.workspace_id, user_id, data))
 
 
 @router.delete("/users/{user_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_user(user_id: int, session: SessionDep, user: AdminUser) -> None:
+def delete_user(user_id: IdPath, session: SessionDep, user: AdminUser) -> None:
     service.delete_user(session, user.workspace_id, user_id)
 
 
 @router.post("/users/{user_id}/tokens", response_model=TokenIssued, status_code=201)
 def create_token(
-    user_id: int, data: TokenCreate, session: SessionDep, user: AdminUser
+    user_id: IdPath, data: TokenCreate, session: SessionDep, user: AdminUser
 ) -> TokenIssued:
     target = service.get_user(session, user.workspace_id, user_id)
     token, raw = auth.issue_token(
@@ -65,5 +67,5 @@ def list_tokens(session: SessionDep, user: AdminUser) -> list[TokenRead]:
 
 
 @router.delete("/tokens/{token_id}", response_model=TokenRead)
-def revoke_token(token_id: int, session: SessionDep, user: AdminUser) -> TokenRead:
+def revoke_token(token_id: IdPath, session: SessionDep, user: AdminUser) -> TokenRead:
     return TokenRead.model_validate(auth.revoke_token(session, user.workspace_id, token_id))
