@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck bench eval train-coach install dev clean
+.PHONY: run test lint typecheck bench eval train train-coach install dev clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ bench: $(BIN)/.dev-installed
 eval: $(BIN)/.installed
 	$(BIN)/dealscout eval coach ../shared/eval/coach_dev.jsonl
 	$(BIN)/dealscout eval classify ../shared/eval/signals_dev.jsonl
+
+## train: rebuild the signal model from data/signals/ (same data → byte-identical file)
+train: $(BIN)/.installed
+	$(BIN)/dealscout train classify
 
 ## train-coach: rebuild data/coach/units.jsonl and the coach's semantic model (same data, same file)
 train-coach: $(BIN)/.installed

@@ -1,4 +1,8 @@
-"""Throughput of the signal classifier, its cue scoring, and account matching vs 1,000 accounts."""
+"""Throughput of the signal classifier, its cue scoring, and account matching vs 1,000 accounts.
+
+The classifier reads no embedding (its features are words and cue scores), so an item that
+ingestion has already embedded costs exactly this.
+"""
 
 from __future__ import annotations
 
@@ -55,10 +59,10 @@ def run(quick: bool) -> list[dict]:
     return [
         {
             "benchmark": "classify",
-            "metric": "rule classification, title + text",
+            "metric": "learned model + cue features + facts, title + text",
             "value": _items_rate(classify, items, rounds),
             "unit": "items/s",
-            "target": ">= 200",
+            "target": ">= 2,000",
         },
         {
             "benchmark": "score_types",

@@ -56,7 +56,7 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
     "queue": (("queue",), "Which accounts to work today, and why."),
     "process": (("coach", "admin"), "Sales processes: list, check a file, use one."),
     "eval": (("classify", "coach"), "Precision and recall on a labeled file."),
-    "train": (("coach",), "Rebuild a learned model from the repository's data."),
+    "train": (("classify", "coach"), "Rebuild a learned model from the repository's data."),
     "analytics": (("analytics",), "Pipeline analytics: conversion, velocity, win rates, ..."),
     "digest": (("digest",), "The digest a user would receive now if opted in."),
 }
@@ -90,10 +90,12 @@ app = typer.Typer(
 )
 eval_app = typer.Typer(help="Evaluate quality on a labeled file.", no_args_is_help=True)
 process_app = typer.Typer(help="Sales-process files.", no_args_is_help=True)
-train_app = typer.Typer(help="Rebuild a learned model from repo data.", no_args_is_help=True)
 users_app = typer.Typer(help="Users of a workspace.", no_args_is_help=True)
 tokens_app = typer.Typer(help="API tokens.", no_args_is_help=True)
 accounts_app = typer.Typer(help="Target accounts.", no_args_is_help=True)
+train_app = typer.Typer(
+    help="Rebuild a learned model from the repository's data.", no_args_is_help=True
+)
 
 app.add_typer(eval_app, name="eval")
 app.add_typer(process_app, name="process")

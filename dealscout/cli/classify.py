@@ -8,13 +8,15 @@ from typing import Any
 
 import typer
 
-from dealscout.cli.app import app, eval_app
+from dealscout.cli.app import app, eval_app, train_app
 from dealscout.cli.output import emit_json, fail, jsonl_object, progress
 from dealscout.core.errors import BadInput, Refused
 from dealscout.ingestion.classify import Classification, classify
 from dealscout.ingestion.evaluation import evaluate_classifier, load_labeled
 from dealscout.ingestion.fetch import load_local
 from dealscout.ingestion.parse import parse_document
+from dealscout.ingestion.signal_model import MODEL_PATH
+from dealscout.ingestion.training import CORPUS_DIR, train
 
 PROGRESS_EVERY = 500
 
@@ -40,16 +42,17 @@ def _classify_line(line: str) -> dict[str, Any]:
         return {"id": None, "error": problem}
     row_id = row.get("id")
     text, title, url = row.get("text"), row.get("title") or "", row.get("url")
-    if not isinstance(text, str) or not text.strip():
-        return {"id": row_id, "error": "missing 'text'"}
     if not isinstance(title, str) or not (url is None or isinstance(url, str)):
         return {"id": row_id, "error": "'title' and 'url' must be strings"}
+    if not isinstance(text, str) or not (text.strip() or title.strip()):
+        return {"id": row_id, "error": "missing 'text'"}  # a headline alone will do
     return {"id": row_id, **classify(title, text, url).model_dump(mode="json")}
 
 
 def _print_human(result: Classification) -> None:
     secondary = ", ".join(f"{s.type} {s.confidence:.2f}" for s in result.secondary) or "none"
     typer.echo(f"type: {result.type} ({result.confidence:.2f})\nsecondary: {secondary}")
+    typer.echo(f"model: {result.model}")
     for key, value in result.facts.items():
         typer.echo(f"{key}: {value}")
 
@@ -107,3 +110,24 @@ def eval_classify(
         emit_json(result.as_dict())
     else:
         typer.echo(result.as_text())
+
+
+@train_app.command("classify")
+def train_classify(
+    data: Path = typer.Option(CORPUS_DIR, "--data", help="Folder of train*.jsonl files."),
+    out: Path = typer.Option(MODEL_PATH, "--out", help="Where to write the model file."),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Fit the signal model on the labeled corpus (same data → byte-identical file)."""
+    try:
+        report = train(data, out)
+    except BadInput as exc:
+        fail(str(exc))
+    if json_out:
+        emit_json(report.as_dict())
+    else:
+        typer.echo(
+            f"model {report.version}: {report.items} items, out-of-fold accuracy "
+            f"{report.cv_accuracy:.3f}, temperature {report.temperature}, threshold "
+            f"{report.threshold}\nwrote {report.path} (sha256 {report.sha256[:16]})"
+        )

@@ -1,8 +1,10 @@
-"""Offline, deterministic signal-type classifier (CONTRACT §1) built on weighted cue rules.
+"""Offline, deterministic signal-type classifier (CONTRACT §1): a learned model over words
+and the weighted cue rules.
 
-The title counts twice as much as the lead of the text and the lead more than the rest, so
-"acquires" in a headline beats a partnership mentioned in passing, while an earnings
-report that also announces layoffs keeps layoffs as a secondary type.
+The cue rules score each type (the title counts twice as much as the lead of the text and
+the lead more than the rest, so "acquires" in a headline beats a partnership mentioned in
+passing); those scores and the rules' own answer are features of the learned model in
+``signal_model``, trained on ``data/signals/`` by ``training``.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pydantic import BaseModel, Field
 
 from dealscout.core.regex_prefilter import PatternSet
 from dealscout.ingestion.facts import extract_facts
+from dealscout.ingestion.signal_model import headline_and_body, lexical_features, shipped_model
 from dealscout.ingestion.signal_rules import CUES, ENGLISH_STOPWORDS, FOREIGN_STOPWORDS
 
 SIGNAL_TYPES = (
@@ -39,8 +42,8 @@ REST_WEIGHT = 0.4
 LEAD_CHARS = 400
 REST_CHARS = 2000
 MIN_SCORE = 2.4  # below this the item concerns none of the event types
-SECONDARY_MIN = MIN_SCORE  # a secondary type must be able to stand on its own
-SECONDARY_RATIO = 0.25
+SECONDARY_MIN_PROBABILITY = 0.15  # a secondary type must be a real alternative
+SECONDARY_RATIO = 0.25  # ... or have cues at least this share of the strongest type's
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 _CUES = [(label, weight) for label, cues in CUES.items() for _, weight in cues]
 _PATTERNS = PatternSet(pattern for cues in CUES.values() for pattern, _ in cues)
@@ -56,17 +59,11 @@ class Classification(BaseModel):
     confidence: float = Field(ge=0.0, le=1.0)
     secondary: list[TypeScore] = Field(default_factory=list)
     facts: dict[str, object] = Field(default_factory=dict)
+    model: str = ""  # version of the learned model that answered
 
 
 def _zones(title: str, text: str) -> list[tuple[str, float]]:
-    title = " ".join(title.replace("\u2019", "'").split())
-    text = " ".join(text.replace("\u2019", "'").split())
-    if not title:  # untitled text: its first sentence plays the headline
-        head, _, rest = text.partition(". ")
-        if len(head) <= 200:
-            title, text = head, rest
-    if title and text.startswith(title):  # headline-only feeds repeat the title as the text
-        text = text[len(title) :].lstrip(" .:-")
+    title, text = headline_and_body(title.replace("\u2019", "'"), text.replace("\u2019", "'"))
     title_weight = QUESTION_TITLE_WEIGHT if title.endswith("?") else TITLE_WEIGHT
     return [
         (title, title_weight),
@@ -113,32 +110,82 @@ def is_probably_english(text: str) -> bool:
     return english >= foreign
 
 
-def _confidence(top: float, runner_up: float) -> float:
-    """Saturating in the evidence, shrunk when the runner-up type is close."""
-    margin = (top - runner_up) / top if top else 0.0
-    return round(min(0.97, (1 - math.exp(-top / 4.0)) * (0.55 + 0.45 * margin)), 3)
+def rule_type(scores: dict[str, float]) -> str:
+    """The cue rules' own answer: the strongest event type, or ``other`` when no type
+    reaches ``MIN_SCORE`` or the commentary/filing cues outweigh it."""
+    ranked = sorted(
+        ((label, score) for label, score in scores.items() if label != "other"),
+        key=lambda kv: (-kv[1], SIGNAL_TYPES.index(kv[0])),
+    )
+    best, top = ranked[0]
+    return "other" if top < MIN_SCORE or scores["other"] >= top else best
+
+
+DENSE_FEATURES = (
+    tuple(f"cue:{label}" for label in SIGNAL_TYPES)
+    + tuple(f"rule:{label}" for label in SIGNAL_TYPES)
+    + ("english", "question_title")
+)
+
+
+def dense_features(title: str, text: str, scores: dict[str, float] | None = None) -> list[float]:
+    """The cue rules as model features: each type's cue score (log-scaled), the rules' own
+    answer (one-hot), whether the text reads as English and whether the headline asks."""
+    scores = scores if scores is not None else score_types(title, text)
+    answer = rule_type(scores)
+    english = is_probably_english(f"{title} {text}")
+    return (
+        [math.log1p(scores[label]) for label in SIGNAL_TYPES]
+        + [1.0 if label == answer else 0.0 for label in SIGNAL_TYPES]
+        + [1.0 if english else 0.0, 1.0 if title.rstrip().endswith("?") else 0.0]
+    )
+
+
+def _secondary(
+    best: str, events: list[tuple[str, float]], scores: dict[str, float]
+) -> list[TypeScore]:
+    """Other event types worth knowing: the model's real alternatives, and types whose cues
+    stand on their own ("reports results ... will lay off 20%" → earnings + layoffs). An
+    ``other`` answer keeps only the most likely event type."""
+    if best == "other":
+        return [TypeScore(type=label, confidence=round(p, 3)) for label, p in events[:1]]
+    strongest = max(scores.values())
+    return [
+        TypeScore(type=label, confidence=round(p, 3))
+        for label, p in events
+        if label != best
+        and (
+            p >= SECONDARY_MIN_PROBABILITY
+            or scores[label] >= max(MIN_SCORE, SECONDARY_RATIO * strongest)
+        )
+    ][:3]
 
 
 def classify(title: str, text: str, url: str | None = None) -> Classification:
-    """Primary CONTRACT §1 type with a confidence, secondary types and extracted facts.
+    """Primary CONTRACT §1 type with a calibrated confidence, secondary types and facts.
 
-    ``url`` is accepted for interface stability; the rules do not read it.
+    Below the model's threshold the answer is ``other`` and the most likely event type is
+    kept as the secondary type. ``url`` is accepted for interface stability.
     """
-    scores = score_types(title or "", text or "")
-    other_score = scores.pop("other")
-    english = is_probably_english(f"{title} {text}")
-    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], SIGNAL_TYPES.index(kv[0])))
-    (best, top), (_, runner_up) = ranked[0], ranked[1]
-    if top < MIN_SCORE or other_score >= top:
-        confidence = 0.3 if not english else max(0.35, 0.75 - 0.08 * max(top, 0.0))
-        return Classification(type="other", confidence=round(confidence, 3))
-    confidence = _confidence(top, max(runner_up, other_score))
-    if not english:
-        confidence = round(confidence * 0.8, 3)
-    secondary = [
-        TypeScore(type=label, confidence=round(confidence * score / top, 3))
-        for label, score in ranked[1:]
-        if score >= max(SECONDARY_MIN, SECONDARY_RATIO * top)
-    ]
-    facts = extract_facts(best, title or "", text or "")
-    return Classification(type=best, confidence=confidence, secondary=secondary, facts=facts)
+    title, text = title or "", text or ""
+    model = shipped_model()
+    scores = score_types(title, text)
+    probabilities = model.probabilities(
+        lexical_features(title, text), dense_features(title, text, scores)
+    )
+    ranked = sorted(
+        zip(model.labels, probabilities.tolist(), strict=True),
+        key=lambda kv: (-kv[1], SIGNAL_TYPES.index(kv[0])),
+    )
+    events = [(label, p) for label, p in ranked if label != "other"]
+    best, confidence = ranked[0]
+    if best != "other" and confidence < model.threshold:
+        best, confidence = "other", max(dict(ranked)["other"], 1.0 - confidence)
+    facts = extract_facts(best, title, text) if best != "other" else {}
+    return Classification(
+        type=best,
+        confidence=round(min(confidence, 0.99), 3),
+        secondary=_secondary(best, events, scores),
+        facts=facts,
+        model=model.version,
+    )

@@ -10,8 +10,15 @@ from typing import Any
 from dealscout.core.errors import BadInput
 from dealscout.core.evaluation import Scoreboard, format_table, read_labeled_jsonl
 from dealscout.ingestion.classify import SIGNAL_TYPES, classify
+from dealscout.ingestion.signal_model import shipped_model
 
 MIN_SUPPORT = 5
+SHORT = {
+    "funding": "fund", "executive_hire": "hire", "executive_departure": "depart",
+    "layoffs": "layoff", "acquisition": "acq", "partnership": "partn",
+    "product_launch": "launch", "expansion": "expand", "hiring": "hiring",
+    "earnings": "earn", "strategic_initiative": "strat", "risk_event": "risk", "other": "other",
+}  # fmt: skip
 
 
 @dataclass
@@ -19,6 +26,8 @@ class ClassifierEval:
     board: Scoreboard
     total: int
     correct: int
+    model: str
+    confusion: dict[tuple[str, str], int] = field(default_factory=dict)  # (gold, predicted)
     errors: list[dict[str, str]] = field(default_factory=list)
 
     @property
@@ -32,6 +41,7 @@ class ClassifierEval:
 
     def as_dict(self) -> dict[str, Any]:
         return {
+            "model": self.model,
             "items": self.total,
             "accuracy": round(self.accuracy, 4),
             "macro_f1": round(self.macro_f1, 4),
@@ -46,8 +56,21 @@ class ClassifierEval:
                 }
                 for s in self.board.rows()
             ],
+            "confusion": [
+                {"gold": gold, "predicted": predicted, "count": count}
+                for (gold, predicted), count in sorted(self.confusion.items())
+            ],
             "errors": self.errors,
         }
+
+    def confusion_text(self) -> str:
+        """Rows: gold type; columns: predicted type (abbreviated); types seen in either."""
+        seen = [t for t in SIGNAL_TYPES if any(t in pair for pair in self.confusion)]
+        lines = ["gold \\ predicted".ljust(22) + " ".join(SHORT[t].rjust(6) for t in seen)]
+        for gold in seen:
+            counts = [self.confusion.get((gold, p), 0) for p in seen]
+            lines.append(gold.ljust(22) + " ".join(str(c or ".").rjust(6) for c in counts))
+        return "\n".join(lines)
 
     def as_text(self) -> str:
         table = format_table("signal type (primary)", self.board.rows())
@@ -55,7 +78,9 @@ class ClassifierEval:
             f"items {self.total}  accuracy {self.accuracy:.3f}  "
             f"macro-F1 (types with >= {MIN_SUPPORT} items) {self.macro_f1:.3f}"
         )
-        return f"{table}\n{summary}"
+        return (
+            f"model {self.model}\n{table}\n{summary}\n\nconfusion matrix\n{self.confusion_text()}"
+        )
 
 
 def evaluate_classifier(rows: Iterable[Mapping[str, Any]]) -> ClassifierEval:
@@ -63,23 +88,37 @@ def evaluate_classifier(rows: Iterable[Mapping[str, Any]]) -> ClassifierEval:
     board = Scoreboard()
     total = correct = 0
     errors: list[dict[str, str]] = []
+    confusion: dict[tuple[str, str], int] = {}
     for row in rows:
-        gold = str(row.get("type", ""))
+        gold = str(row.get("type", row.get("label", "")))
         if gold not in SIGNAL_TYPES:
             raise BadInput(f"row {row.get('id')!r}: unknown type {gold!r}")
         predicted = classify(str(row.get("title") or ""), str(row.get("text") or "")).type
         board.add([gold], [predicted])
+        confusion[(gold, predicted)] = confusion.get((gold, predicted), 0) + 1
         total += 1
         if predicted == gold:
             correct += 1
         else:
             errors.append({"id": str(row.get("id")), "gold": gold, "predicted": predicted})
-    return ClassifierEval(board=board, total=total, correct=correct, errors=errors)
+    return ClassifierEval(
+        board=board,
+        total=total,
+        correct=correct,
+        model=shipped_model().version,
+        confusion=confusion,
+        errors=errors,
+    )
 
 
 def load_labeled(path: str | Path) -> list[dict[str, Any]]:
-    """Rows of a labeled JSONL file; a malformed line is a ``BadInput`` naming the line."""
+    """Rows of a labeled JSONL file (gold in ``type``, or ``label`` as in data/signals/); a
+    malformed line is a ``BadInput`` naming the line."""
     file = Path(path)
     if not file.is_file():
         raise BadInput(f"{path}: not a readable file")
-    return read_labeled_jsonl(file, ("type",), "expected an object with a 'type'")
+    rows = read_labeled_jsonl(file, (), "expected a JSON object")
+    for number, row in enumerate(rows, 1):
+        if "type" not in row and "label" not in row:
+            raise BadInput(f"{path}: row {number}: expected an object with a 'type' or 'label'")
+    return rows

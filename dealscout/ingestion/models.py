@@ -92,6 +92,7 @@ class Signal(Base):
     confidence: Mapped[float] = mapped_column(Float, default=0.0)
     secondary: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     facts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    model_version: Mapped[str | None] = mapped_column(String(64))  # None: typed without a model
     suspicious: Mapped[bool] = mapped_column(Boolean, default=False)
     duplicate_of_id: Mapped[int | None] = mapped_column(
         ForeignKey("signals.id", ondelete="SET NULL")

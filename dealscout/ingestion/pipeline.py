@@ -246,6 +246,7 @@ def _classified(item: RawItem, content: str) -> SignalRow:
         "confidence": result.confidence,
         "secondary": [s.model_dump() for s in result.secondary],
         "facts": {**result.facts, "people": people} if people else result.facts,
+        "model_version": result.model or None,
         "suspicious": looks_like_injection(content),
         "junk_reason": market_research_spam(item.title, item.text or item.summary),
     }
@@ -282,6 +283,7 @@ def _new_row(ctx: IngestContext, item: RawItem, digest: str, status: str) -> Sig
         "confidence": 0.0,
         "secondary": [],
         "facts": {},
+        "model_version": None,
         "suspicious": False,
         "duplicate_of_id": None,
         "reject_reason": item.reject_reason,

@@ -83,6 +83,7 @@ class SignalRead(BaseModel):
     confidence: float
     secondary: list[dict[str, Any]]
     facts: dict[str, Any]
+    model_version: str | None  # the classifier model that typed it (None: typed by structure)
     title: str
     summary: str
     url: str | None

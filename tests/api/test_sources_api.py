@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from dealscout.api.main import create_app
 from dealscout.core.config import get_settings
 from dealscout.ingestion.models import Source
+from dealscout.ingestion.signal_model import shipped_model
 from tests.support.factories import create_account, create_member, create_workspace, open_session
 from tests.support.httpserver import LoopbackServer
 
@@ -54,6 +55,7 @@ def test_create_fetch_and_read_signals(world: dict) -> None:
     assert status["last_fetch_at"] is not None
     signals = client.get(f"/v1/accounts/{account.id}/signals", headers=rep.headers).json()
     assert len(signals) == 2
+    assert {s["model_version"] for s in signals} == {shipped_model().version}
     expansion = client.get(
         f"/v1/accounts/{account.id}/signals", params={"type": "expansion"}, headers=rep.headers
     ).json()

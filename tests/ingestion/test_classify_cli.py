@@ -3,10 +3,12 @@
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 import dealscout.cli.classify  # noqa: F401  (registers the commands)
 from dealscout.cli.app import app
+from dealscout.ingestion.signal_model import shipped_model
 
 runner = CliRunner()
 EXTRA = Path(__file__).resolve().parents[1] / "fixtures" / "eval" / "signals_extra.jsonl"
@@ -47,13 +49,16 @@ def test_classify_jsonl_keeps_ids_and_survives_bad_lines(tmp_path: Path) -> None
         "not json\n"
         '{"id": 7}\n'
         '{"id": "b", "text": "Polar Data to acquire Kelp Analytics for $90M."}\n'
+        '{"id": "c", "title": "Acme to cut 300 jobs at its Ohio plant", "text": ""}\n'
+        '{"id": "d", "title": " ", "text": ""}\n'
     )
     result = runner.invoke(app, ["classify", "--jsonl", str(path), "--json"])
     assert result.exit_code == 0, result.output
     lines = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [line.get("id") for line in lines] == ["a", None, 7, "b"]
+    assert [line.get("id") for line in lines] == ["a", None, 7, "b", "c", "d"]
     assert lines[0]["type"] == "layoffs" and lines[3]["type"] == "acquisition"
-    assert "error" in lines[1] and "error" in lines[2]
+    assert lines[4]["type"] == "layoffs"  # a headline without text is still classified
+    assert "error" in lines[1] and "error" in lines[2] and "error" in lines[5]
 
 
 def test_bad_input_exits_2_with_one_line(tmp_path: Path) -> None:
@@ -69,6 +74,30 @@ def test_eval_classify_prints_tables_and_json() -> None:
     data = runner.invoke(app, ["eval", "classify", str(EXTRA), "--json"])
     body = json.loads(data.stdout)
     assert body["items"] > 60 and {"accuracy", "macro_f1", "labels"} <= set(body)
+    assert body["model"] == shipped_model().version and body["model"] in text.stdout
+    assert "confusion matrix" in text.stdout
+    cells = {(c["gold"], c["predicted"]): c["count"] for c in body["confusion"]}
+    assert sum(cells.values()) == body["items"]
+    correct = sum(n for (gold, predicted), n in cells.items() if gold == predicted)
+    assert correct / body["items"] == pytest.approx(body["accuracy"], abs=1e-4)
+
+
+def test_eval_classify_reads_label_as_gold(tmp_path: Path) -> None:
+    path = tmp_path / "labeled.jsonl"
+    rows = [
+        {"id": "a", "label": "layoffs", "title": "Acme lays off 300 workers", "text": "Cuts."},
+        {"id": "b", "label": "other", "title": "Weather: sunny weekend ahead", "text": "Warm."},
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    body = json.loads(runner.invoke(app, ["eval", "classify", str(path), "--json"]).stdout)
+    assert body["items"] == 2 and body["accuracy"] == 1.0
+
+
+def test_classify_json_names_the_model(tmp_path: Path) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_text(json.dumps({"id": 7, "title": "Acme raises $5M seed", "text": "Seed."}))
+    line = json.loads(runner.invoke(app, ["classify", "--jsonl", str(path), "--json"]).stdout)
+    assert line["type"] == "funding" and line["model"] == shipped_model().version
 
 
 def test_eval_classify_rejects_bad_file(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from dealscout.core.config import get_settings
 from dealscout.flows import ingest as ingest_flow
 from dealscout.ingestion import service
 from dealscout.ingestion.models import Signal, SignalAccount, Source
+from dealscout.ingestion.signal_model import shipped_model
 from tests.support.factories import create_workspace, open_session
 from tests.support.httpserver import LoopbackServer, Reply
 
@@ -82,6 +83,7 @@ def test_same_source_twice_adds_nothing_and_syndicated_story_adds_one(
     assert original.type == "funding"
     assert ingest_flow.vector_store(settings).count(original.workspace_id) == 0  # queued
     assert ingest_flow.write_queued_vectors(settings) == 3  # after the commit
+    assert original.model_version == shipped_model().version  # which model typed it
     assert ingest_flow.vector_store(settings).count(original.workspace_id) == 3
 
 
