@@ -20,26 +20,14 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from dealscout.coach.vocab import OBJECTIONS
+from dealscout.coach.vocab import CRITERIA, OBJECTIONS
 from dealscout.core.embeddings import MODEL_ID, get_embedder
 
 MODEL_PATH = Path(__file__).parent / "semantic_model.json"
 MODEL_NAME = "coach-semantic"
 
 # Criteria the layer proposes `met` for; `stakeholders` is counted by the rules alone.
-MET_CRITERIA: tuple[str, ...] = (
-    "budget",
-    "economic_buyer",
-    "pain",
-    "timeline",
-    "metrics",
-    "decision_criteria",
-    "decision_process",
-    "paper_process",
-    "champion",
-    "competition",
-    "next_step",
-)
+MET_CRITERIA: tuple[str, ...] = tuple(c for c in CRITERIA if c != "stakeholders")
 CONTRADICTED_CRITERIA: tuple[str, ...] = (
     "budget",
     "economic_buyer",

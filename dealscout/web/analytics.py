@@ -7,7 +7,6 @@ Chart geometry is computed here; the template draws it, escaping every label.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
@@ -15,33 +14,18 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from sqlalchemy.orm import Session
 
 from dealscout.accounts.auth import Unauthorized, authenticate
 from dealscout.accounts.models import User
 from dealscout.analytics.export import tables
 from dealscout.analytics.schemas import Analytics, AnalyticsFilters, StageTime, WinRateRow
 from dealscout.analytics.service import compute_analytics, headline
-from dealscout.core.config import Settings
-from dealscout.core.db import get_sessionmaker
+from dealscout.core.http import SessionDep
 
 router = APIRouter(tags=["web"])
 
 
-def _session(request: Request) -> Iterator[Session]:
-    settings: Settings = request.app.state.settings
-    session = get_sessionmaker(settings.sqlalchemy_url)()
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
-
-
-def _viewer(request: Request, session: Annotated[Session, Depends(_session)]) -> User:
+def _viewer(request: Request, session: SessionDep) -> User:
     scheme, _, raw = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not raw.strip():
         raise Unauthorized("missing bearer token")
@@ -158,7 +142,7 @@ def charts(result: Analytics) -> list[BarChart | LineChart]:
 
 @router.get("/analytics", response_class=HTMLResponse, include_in_schema=False)
 def analytics_page(
-    session: Annotated[Session, Depends(_session)],
+    session: SessionDep,
     user: Annotated[User, Depends(_viewer)],
     query: Annotated[AnalyticsFilters, Query()],
 ) -> HTMLResponse:
