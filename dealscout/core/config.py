@@ -19,6 +19,7 @@ class Settings(BaseSettings):
     )
     database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
     workspace: str = Field(default="default", validation_alias="DEALSCOUT_WORKSPACE")
+    feed_max_items: int = Field(default=500, ge=1, validation_alias="DEALSCOUT_FEED_MAX_ITEMS")
     celery_broker_url: str | None = Field(default=None, validation_alias="CELERY_BROKER_URL")
     chroma_host: str | None = Field(default=None, validation_alias="CHROMA_HOST")
     chroma_port: int = Field(default=8000, validation_alias="CHROMA_PORT")

@@ -14,6 +14,7 @@ from xml.parsers import expat
 import feedparser
 from lxml import etree
 
+from dealscout.core.config import get_settings
 from dealscout.core.deadline import check_deadline
 from dealscout.core.errors import Refused
 from dealscout.ingestion import extract, jobs
@@ -31,7 +32,7 @@ _FEED_ROOTS = {b"rss", b"feed", b"rdf", b"channel"}  # local names, any prefix
 _CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.IGNORECASE)
 Sniffed = Literal["feed", "json", "html", "text"]
 # Items kept per document (feeds list the newest first); a 13k-item feed is cut here.
-MAX_ITEMS = 500
+MAX_ITEMS = 500  # the default of DEALSCOUT_FEED_MAX_ITEMS
 
 
 class _RootReached(Exception):
@@ -134,15 +135,21 @@ def _entry_to_item(entry: Any, base_url: str | None, fetched_at: datetime) -> Ra
     )
 
 
+def _max_items() -> int:
+    """Items read per document (``DEALSCOUT_FEED_MAX_ITEMS``, default ``MAX_ITEMS``)."""
+    return get_settings().feed_max_items
+
+
 def _capped(entries: list[Any], warnings: list[str]) -> list[Any]:
-    if not isinstance(entries, list) or len(entries) <= MAX_ITEMS:
+    limit = _max_items()
+    if not isinstance(entries, list) or len(entries) <= limit:
         return entries if isinstance(entries, list) else []
     warnings.append(_cap_warning(len(entries)))
-    return entries[:MAX_ITEMS]
+    return entries[:limit]
 
 
 def _cap_warning(count: int) -> str:
-    return f"the document has {count} items; only the first {MAX_ITEMS} are read"
+    return f"the document has {count} items; only the first {_max_items()} are read"
 
 
 _ENTRY_TAGS = ("item", "entry")
@@ -153,11 +160,12 @@ def _local_name(element: Any) -> str:
     return etree.QName(tag).localname if isinstance(tag, str) else ""
 
 
-def trim_entries(data: bytes, limit: int = MAX_ITEMS) -> tuple[bytes, int]:
+def trim_entries(data: bytes, limit: int | None = None) -> tuple[bytes, int]:
     """The feed without its entries past ``limit``, so feedparser (milliseconds per entry)
     never reads thousands of them; also how many entries were dropped. lxml (C, linear, no
     entity or network access) parses and re-serialises the XML; a feed with fewer entry tags
     than ``limit`` is left as it is."""
+    limit = _max_items() if limit is None else limit
     lowered = data.lower()
     if lowered.count(b"<item") + lowered.count(b"<entry") + lowered.count(b":item") <= limit:
         return data, 0
@@ -195,7 +203,7 @@ def _parse_xml_feed(
         sanitize_html=False,
         resolve_relative_uris=False,
     )
-    warnings = [_cap_warning(MAX_ITEMS + dropped)] if dropped else []
+    warnings = [_cap_warning(_max_items() + dropped)] if dropped else []
     if parsed.get("bozo"):
         exc = parsed.get("bozo_exception")
         warnings.append(f"malformed feed: {type(exc).__name__}: {str(exc)[:200]}")

@@ -167,10 +167,10 @@ def account_page(
     account_deals = deals.list_deals(session, viewer.user, account_id=account_id)
     brief = briefs.get_brief(session, settings, viewer.user, account_id)
     cited = views.cited_signals(brief)
-    signals = sources.account_signals(
+    signals = [signal for signal, _link in sources.account_signals(
         session, viewer.user, account_id, signal_type=type or None,
         since=datetime.combine(since_day, time.min, tzinfo=UTC) if since_day else None,
-    )  # fmt: skip
+    )]  # fmt: skip
     return page(
         request, "account.html", viewer, account=account, brief=brief,
         sections=views.brief_sections(brief), cited=cited,

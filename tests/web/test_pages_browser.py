@@ -44,7 +44,7 @@ def test_rep_and_manager_journey(context: tuple[Any, Watch], server: Server) -> 
     assert page.url.endswith("/queue")
     assert page.get_by_role("heading", name="Your queue").is_visible()
     reasons = page.locator(".reasons li").all_inner_texts()
-    assert any("Halvard Freight Newsroom" in r for r in reasons)  # publishers, not source ids
+    assert any("halvardfreight.example" in r for r in reasons)  # publishers, not source ids
     assert not any("demo:" in r for r in reasons)
     shot(page, server, "queue", readme=True)
 

@@ -51,7 +51,12 @@ def _large_feed(items: int) -> bytes:
 
 @pytest.fixture
 def env(clean_env: Path) -> dict[str, str]:
-    return {**os.environ, "DEALSCOUT_ALLOW_PRIVATE_URLS": "1", "DEALSCOUT_POLL_INTERVAL": "3600"}
+    return {
+        **os.environ,
+        "DEALSCOUT_ALLOW_PRIVATE_URLS": "1",
+        "DEALSCOUT_POLL_INTERVAL": "3600",
+        "DEALSCOUT_FEED_MAX_ITEMS": str(ITEMS),  # one large feed, read whole
+    }
 
 
 def _sql_counts() -> tuple[int, int, int]:
