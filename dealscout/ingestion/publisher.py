@@ -33,21 +33,6 @@ def looks_like_locator(name: str) -> bool:
     )
 
 
-def publisher_name(
-    source_name: str, source_url: str, document_title: str = "", item_urls: tuple[str, ...] = ()
-) -> str:
-    """The name a person gave the source; else the feed's or page's own title; else the
-    site of the source or of its first item; else "unknown publisher"."""
-    for candidate in (source_name, " ".join(document_title.split())):
-        if candidate and not looks_like_locator(candidate):
-            return candidate[:200]
-    for url in (source_url, *item_urls):
-        site = site_of(url)
-        if site:
-            return site
-    return "unknown publisher"
-
-
 def display_publisher(stored_name: str, item_url: str | None) -> str:
     """For signals stored before names were cleaned: the item's site instead of a locator."""
     if stored_name and not looks_like_locator(stored_name):

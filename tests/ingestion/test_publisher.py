@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from dealscout.ingestion.publisher import display_publisher, looks_like_locator, publisher_name
+from dealscout.ingestion.publisher import display_publisher, looks_like_locator
 
 
 @pytest.mark.parametrize(
@@ -23,16 +23,6 @@ from dealscout.ingestion.publisher import display_publisher, looks_like_locator,
 )
 def test_locators_are_told_from_names(name: str, locator: bool) -> None:
     assert looks_like_locator(name) is locator
-
-
-def test_the_best_available_name_wins() -> None:
-    assert publisher_name("Grid News", "https://g.example/rss", "Feed title") == "Grid News"
-    url = "https://www.g.example/rss"
-    assert publisher_name(url, url, "Grid News <b>") == "Grid News <b>"  # text, escaped later
-    assert publisher_name(url, url, "") == "g.example"
-    local = "demo:jobs.json"
-    assert publisher_name(local, local, "", ("https://boards.g.example/1",)) == "boards.g.example"
-    assert publisher_name(local, local) == "unknown publisher"
 
 
 def test_signals_stored_with_a_locator_show_their_site() -> None:
