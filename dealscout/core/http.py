@@ -10,7 +10,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from dealscout.core.config import Settings
-from dealscout.core.db import get_sessionmaker
+from dealscout.core.db import session_scope
 
 
 async def get_app_settings(request: Request) -> Settings:
@@ -24,15 +24,8 @@ SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 
 def get_session(settings: SettingsDep) -> Iterator[Session]:
     """The request is the unit of work: commit on success, roll back on any error."""
-    session = get_sessionmaker(settings.sqlalchemy_url)()
-    try:
+    with session_scope(settings.sqlalchemy_url) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 # "function": commit before the answer is sent, so a client that follows a redirect or
